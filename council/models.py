@@ -1,0 +1,1 @@
+"""The site's own data: news articles and visit statistics."""

@@ -1,0 +1,373 @@
+"""Settings of the council portal.
+
+Every knob comes from the environment (see `.env.example` and the README), parsed
+by django-environ. The defaults are the embedded mode: a SQLite file, Django's
+local-memory cache, Celery tasks run inline and mail printed to the console.
+Setting `DATABASE_URL` and `REDIS_URL` switches to the production mode.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+def strict_bool(name: str, *, default: bool) -> bool:
+    """A boolean that refuses anything but true/false words (environ's reads typos as False)."""
+    value = env.str(name, default=str(default)).strip().lower()
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise ValueError(f"expected one of {sorted(TRUE_WORDS | FALSE_WORDS - {''})}, got {value!r}")
+
+
+def database_url(name: str, *, default: str) -> dict:
+    """A database URL whose scheme Django knows (environ passes unknown ones through)."""
+    value = env.str(name, default=default)
+    scheme = urlsplit(value).scheme
+    if scheme not in environ.Env.DB_SCHEMES:
+        raise ValueError(f"unknown database scheme {scheme!r}; use postgres:// or sqlite:///")
+    return environ.Env.db_url_config(value)
+
+
+def _read(name, reader, **kwargs):
+    """Read one variable, turning a malformed value into a clear start-up error.
+
+    A variable set to an empty string counts as unset (as in a copied .env.example).
+    """
+    if "default" in kwargs and not os.environ.get(name, "x").strip():
+        return kwargs["default"]
+    try:
+        return reader(name, **kwargs)
+    except (ValueError, environ.ImproperlyConfigured, KeyError) as error:
+        raise ImproperlyConfigured(f"Environment variable {name} is invalid: {error}") from error
+
+
+# --- Core -------------------------------------------------------------------
+
+DEBUG = _read("DJANGO_DEBUG", strict_bool, default=False)
+# The fallback key is for the embedded mode only; `check --deploy` rejects it.
+SECRET_KEY = _read(
+    "DJANGO_SECRET_KEY",
+    env.str,
+    default="django-insecure-embedded-mode-only-set-DJANGO_SECRET_KEY-in-production",
+)
+ALLOWED_HOSTS = _read("DJANGO_ALLOWED_HOSTS", env.list, default=["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = _read("DJANGO_CSRF_TRUSTED_ORIGINS", env.list, default=[])
+SITE_URL = _read("SITE_URL", env.url, default="http://127.0.0.1:8000").geturl().rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sites",
+    "django.contrib.flatpages",
+    "django.contrib.sitemaps",
+    "django.contrib.humanize",
+    "django.contrib.postgres",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "sorl.thumbnail",
+    "django_prose_editor",
+    "django_filters",
+    "axes",
+    "members",
+    "polls",
+    "meetings",
+    # Last, so that its post_migrate hook sees every other app's permissions.
+    "council",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
+    # django-axes wants to be last: it turns a locked-out login into its response.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "council.urls"
+WSGI_APPLICATION = "council.wsgi.application"
+ASGI_APPLICATION = "council.asgi.application"
+SITE_ID = 1
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "council.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- Database ---------------------------------------------------------------
+
+DATABASES = {
+    "default": _read("DATABASE_URL", database_url, default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+}
+DATABASES["default"]["CONN_MAX_AGE"] = _read("DATABASE_CONN_MAX_AGE", env.int, default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+IS_POSTGRESQL = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Redis: cache, sessions and the Celery broker on separate databases -------
+
+REDIS_URL = _read("REDIS_URL", env.str, default="")
+
+
+def redis_db(url: str, offset: int) -> str:
+    """The same Redis server as `url`, on its database number plus `offset`.
+
+    REDIS_URL names the first of three consecutive databases: cache, sessions,
+    broker (redis://host:6379/0 uses 0, 1 and 2), so that several copies of the
+    site can share one server.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in {"redis", "rediss"}:
+        raise ImproperlyConfigured(f"REDIS_URL must start with redis:// or rediss://, not {url!r}")
+    base = parts.path.strip("/") or "0"
+    if not base.isdigit():
+        raise ImproperlyConfigured(f"REDIS_URL must end with a database number, not {parts.path!r}")
+    return urlunsplit(parts._replace(path=f"/{int(base) + offset}"))
+
+
+CACHE_KEY_PREFIX = _read("CACHE_KEY_PREFIX", env.str, default="council")
+if REDIS_URL:
+    REDIS_CACHE_URL = redis_db(REDIS_URL, 0)
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_CACHE_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        },
+        "sessions": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_db(REDIS_URL, 1),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        },
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    SESSION_CACHE_ALIAS = "sessions"
+    CELERY_BROKER_URL = redis_db(REDIS_URL, 2)
+else:
+    REDIS_CACHE_URL = ""
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        },
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    CELERY_BROKER_URL = ""
+
+# --- Celery -------------------------------------------------------------------
+# Without a broker every task runs inline, in the request that enqueued it.
+
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = _read("CELERY_TASK_TIME_LIMIT", env.int, default=300)
+CELERY_TASK_SOFT_TIME_LIMIT = _read("CELERY_TASK_SOFT_TIME_LIMIT", env.int, default=240)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # With late acks a task is redelivered if its worker dies; this is how long
+    # Redis waits before it does. Longer than the hard time limit.
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 60,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+CELERY_BEAT_SCHEDULE: dict = {}
+
+# --- Mail (Django 6.1 MAILERS) ------------------------------------------------
+
+EMAIL_URL = _read("EMAIL_URL", env.str, default="")
+if EMAIL_URL:
+    _mail = _read("EMAIL_URL", env.email_url)
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _mail["EMAIL_HOST"],
+                "port": _mail["EMAIL_PORT"],
+                "username": _mail["EMAIL_HOST_USER"] or None,
+                "password": _mail["EMAIL_HOST_PASSWORD"] or None,
+                "use_tls": bool(_mail.get("EMAIL_USE_TLS")),
+                "use_ssl": bool(_mail.get("EMAIL_USE_SSL")),
+                "timeout": _read("EMAIL_TIMEOUT", env.int, default=20),
+            },
+        },
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = _read(
+    "DEFAULT_FROM_EMAIL", env.str, default="Hội đồng Giám đốc CNTT <no-reply@example.org>"
+)
+SERVER_EMAIL = _read("SERVER_EMAIL", env.str, default="no-reply@example.org")
+ADMINS = [(a, a) for a in _read("DJANGO_ADMINS", env.list, default=[])]
+
+# --- Users and login ------------------------------------------------------------
+
+AUTH_USER_MODEL = "members.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+PASSWORD_RESET_TIMEOUT = _read("PASSWORD_RESET_TIMEOUT", env.int, default=3 * 24 * 3600)
+
+# Login throttling: failures counted per username and client IP together, so one
+# person's typos never lock out a colleague behind the same provincial NAT.
+AXES_FAILURE_LIMIT = _read("AXES_FAILURE_LIMIT", env.int, default=5)
+AXES_COOLOFF_TIME = _read("AXES_COOLOFF_MINUTES", env.int, default=15) / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "council.net.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# --- Proxy: the real client IP and HTTPS ----------------------------------------
+
+# The request header that carries the client address when a proxy is in front,
+# as Django names it in META (e.g. HTTP_X_FORWARDED_FOR). Empty: REMOTE_ADDR.
+CLIENT_IP_HEADER = _read("CLIENT_IP_HEADER", env.str, default="")
+# How many proxies append to that header; the client is that many from the right.
+TRUSTED_PROXY_COUNT = _read("TRUSTED_PROXY_COUNT", env.int, default=1)
+if _read("DJANGO_BEHIND_HTTPS_PROXY", strict_bool, default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Security headers -------------------------------------------------------------
+
+SECURE_SSL_REDIRECT = _read("DJANGO_SECURE_SSL_REDIRECT", strict_bool, default=False)
+SECURE_HSTS_SECONDS = _read("DJANGO_HSTS_SECONDS", env.int, default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+SESSION_COOKIE_SECURE = _read("DJANGO_SECURE_COOKIES", strict_bool, default=False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+# --- Languages, time, formats ---------------------------------------------------------
+
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("Tiếng Anh"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+FORMAT_MODULE_PATH = ["council.formats"]
+
+# --- Static and uploaded files ----------------------------------------------------
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(_read("STATIC_ROOT", env.str, default=str(BASE_DIR / "staticfiles")))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(_read("MEDIA_ROOT", env.str, default=str(BASE_DIR / "media")))
+# Hashed, compressed names in production; plain files while developing and testing.
+STATIC_MANIFEST = _read("DJANGO_STATIC_MANIFEST", strict_bool, default=not DEBUG)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if STATIC_MANIFEST
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+# Serve uploaded files from Django itself (embedded mode, or a small site
+# without a front proxy). Behind nginx, let it serve MEDIA_ROOT instead.
+SERVE_MEDIA = _read("DJANGO_SERVE_MEDIA", strict_bool, default=True)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+
+# --- Forms and thumbnails ---------------------------------------------------------------
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+THUMBNAIL_PRESERVE_FORMAT = False
+THUMBNAIL_FORMAT = "JPEG"
+THUMBNAIL_QUALITY = 82
+THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
+
+# --- Logging --------------------------------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": _read("LOG_LEVEL", env.str, default="INFO")},
+    # django-axes announces its configuration at every start.
+    "loggers": {"axes": {"level": "WARNING"}},
+}
+
+# --- The council's public contact details (footer, "Liên hệ") --------------------------------
+
+COUNCIL_CONTACT_EMAIL = _read("COUNCIL_CONTACT_EMAIL", env.str, default="hoidong@example.org")
+COUNCIL_CONTACT_PHONE = _read("COUNCIL_CONTACT_PHONE", env.str, default="")
+COUNCIL_CONTACT_ADDRESS = _read(
+    "COUNCIL_CONTACT_ADDRESS",
+    env.str,
+    default="Tổ giúp việc Hội đồng, Sở Khoa học và Công nghệ thành phố Huế",
+)

@@ -1,0 +1,40 @@
+"""The site's URLs: the public pages, the admin, accounts and machine endpoints."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.flatpages.views import flatpage
+from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
+from django.views.static import serve
+
+from . import views
+
+admin.site.site_header = _("Hội đồng Giám đốc CNTT miền Trung – Tây Nguyên")
+admin.site.site_title = _("Quản trị Hội đồng")
+admin.site.index_title = _("Quản trị nội dung")
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("bench/hello", views.hello, name="hello"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("gioi-thieu/", flatpage, {"url": "/gioi-thieu/"}, name="about"),
+    path("quy-che-hoat-dong/", flatpage, {"url": "/quy-che-hoat-dong/"}, name="charter"),
+    path("lien-he/", flatpage, {"url": "/lien-he/"}, name="contact"),
+    path("tin-tuc/", include("council.news_urls")),
+    path("thanh-vien/", include("members.urls")),
+    path("", include("meetings.urls")),
+    path("binh-chon/", include("polls.urls")),
+    path("tai-khoan/dang-nhap/", auth_views.LoginView.as_view(), name="login"),
+    path("tai-khoan/dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.SERVE_MEDIA:
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]
+
+handler404 = "council.views.page_not_found"
+handler500 = "council.views.server_error"

@@ -1,0 +1,392 @@
+"""Annual meetings and what they produce: agenda, documents, photos,
+recommendations, cooperation agreements, and the notices sent to members."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Member, Organisation, Province
+
+
+class MeetingQuerySet(models.QuerySet):
+    def public(self):
+        """Meetings visitors may see: all but drafts."""
+        return self.exclude(status=Meeting.Status.DRAFT)
+
+    def upcoming(self):
+        return self.public().filter(status=Meeting.Status.PLANNED, starts_at__gte=timezone.now())
+
+    def past(self):
+        return self.public().filter(status=Meeting.Status.HELD)
+
+
+class Meeting(models.Model):
+    """An annual meeting of the council."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Bản nháp")
+        PLANNED = "planned", _("Sắp diễn ra")
+        HELD = "held", _("Đã tổ chức")
+        CANCELLED = "cancelled", _("Đã hủy")
+
+    title = models.CharField(_("tiêu đề"), max_length=255)
+    slug = models.SlugField(_("đường dẫn"), max_length=255, unique=True)
+    year = models.PositiveSmallIntegerField(_("năm"), db_index=True)
+    starts_at = models.DateTimeField(_("bắt đầu"))
+    ends_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
+    venue = models.CharField(_("địa điểm"), max_length=255, blank=True)
+    host_province = models.ForeignKey(
+        Province,
+        verbose_name=_("tỉnh đăng cai"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hosted_meetings",
+    )
+    chair = models.ForeignKey(
+        Member,
+        verbose_name=_("chủ trì"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="chaired_meetings",
+    )
+    status = models.CharField(_("trạng thái"), max_length=16, choices=Status, default=Status.DRAFT)
+    summary = models.TextField(_("tóm tắt"), blank=True)
+    body = models.TextField(_("nội dung"), blank=True)
+    next_host = models.ForeignKey(
+        Province,
+        verbose_name=_("tỉnh đăng cai phiên họp sau"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("phiên họp")
+        verbose_name_plural = _("phiên họp")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gte=models.F("starts_at")),
+                name="meetings_meeting_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_past(self) -> bool:
+        return (self.ends_at or self.starts_at) < timezone.now()
+
+    @property
+    def is_public(self) -> bool:
+        return self.status != self.Status.DRAFT
+
+
+class AgendaItem(models.Model):
+    """One item of a meeting's agenda."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("phiên họp"), on_delete=models.CASCADE, related_name="agenda_items"
+    )
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    starts_at = models.TimeField(_("giờ bắt đầu"), null=True, blank=True)
+    title = models.CharField(_("nội dung"), max_length=255)
+    presenter = models.ForeignKey(
+        Member,
+        verbose_name=_("người trình bày"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    description = models.TextField(_("mô tả"), blank=True)
+
+    class Meta:
+        ordering = ["meeting", "order", "starts_at"]
+        verbose_name = _("mục chương trình")
+        verbose_name_plural = _("chương trình họp")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Attendance(models.Model):
+    """A member invited to a meeting, their answer, and whether they came."""
+
+    class Rsvp(models.TextChoices):
+        INVITED = "invited", _("Đã mời")
+        ACCEPTED = "accepted", _("Tham dự")
+        DECLINED = "declined", _("Vắng mặt")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("phiên họp"), on_delete=models.CASCADE, related_name="attendances"
+    )
+    member = models.ForeignKey(
+        Member, verbose_name=_("thành viên"), on_delete=models.CASCADE, related_name="attendances"
+    )
+    rsvp = models.CharField(_("trả lời"), max_length=16, choices=Rsvp, default=Rsvp.INVITED)
+    responded_at = models.DateTimeField(_("trả lời lúc"), null=True, blank=True)
+    attended = models.BooleanField(_("có mặt"), default=False)
+
+    class Meta:
+        ordering = ["meeting", "member__full_name"]
+        verbose_name = _("tham dự")
+        verbose_name_plural = _("thành phần tham dự")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="meetings_attendance_unique_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} – {self.meeting}"
+
+
+class DocumentQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(published=True).exclude(meeting__status=Meeting.Status.DRAFT)
+
+
+class Document(models.Model):
+    """A report, minutes or other file of a meeting."""
+
+    class Kind(models.TextChoices):
+        REPORT = "report", _("Báo cáo")
+        MINUTES = "minutes", _("Biên bản")
+        CONCLUSION = "conclusion", _("Thông báo kết luận")
+        PRESENTATION = "presentation", _("Tham luận, trình chiếu")
+        OTHER = "other", _("Khác")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("phiên họp"), on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind, default=Kind.REPORT)
+    number = models.CharField(_("số hiệu"), max_length=50, blank=True, help_text=_("Ví dụ: 08/HĐCNTT."))
+    title = models.CharField(_("tiêu đề"), max_length=255)
+    slug = models.SlugField(_("đường dẫn"), max_length=255)
+    file = models.FileField(_("tệp"), upload_to="documents/%Y/")
+    published = models.BooleanField(_("công khai"), default=False)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "order", "title"]
+        verbose_name = _("tài liệu")
+        verbose_name_plural = _("tài liệu")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "slug"], name="meetings_document_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}".strip()
+
+
+class Photo(models.Model):
+    """A photo of a meeting, with its caption and credit."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("phiên họp"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ImageField(_("ảnh"), upload_to="photos/%Y/", width_field="width", height_field="height")
+    width = models.PositiveIntegerField(_("chiều rộng"), default=0, editable=False)
+    height = models.PositiveIntegerField(_("chiều cao"), default=0, editable=False)
+    caption = models.CharField(_("chú thích"), max_length=500, blank=True)
+    credit = models.CharField(
+        _("nguồn ảnh"), max_length=200, blank=True, help_text=_("Ví dụ: Cục Tin học hóa.")
+    )
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        ordering = ["meeting", "order", "pk"]
+        verbose_name = _("ảnh")
+        verbose_name_plural = _("ảnh")
+
+    def __str__(self) -> str:
+        return self.caption or self.image.name
+
+
+class Recommendation(models.Model):
+    """A recommendation or difficulty raised at a meeting, tracked until resolved."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Chưa xử lý")
+        IN_PROGRESS = "in_progress", _("Đang xử lý")
+        RESOLVED = "resolved", _("Đã giải quyết")
+
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("nêu tại phiên họp"),
+        on_delete=models.CASCADE,
+        related_name="recommendations",
+    )
+    title = models.CharField(_("kiến nghị"), max_length=255)
+    body = models.TextField(_("nội dung"), blank=True)
+    topic = models.CharField(_("chủ đề"), max_length=100, blank=True, db_index=True)
+    addressed_to = models.CharField(
+        _("kiến nghị tới"), max_length=255, blank=True, help_text=_("Ví dụ: Bộ Thông tin và Truyền thông.")
+    )
+    status = models.CharField(_("tình trạng"), max_length=16, choices=Status, default=Status.OPEN)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        ordering = ["meeting", "order", "pk"]
+        verbose_name = _("kiến nghị")
+        verbose_name_plural = _("kiến nghị")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class FollowUp(models.Model):
+    """What a later meeting recorded about an earlier recommendation."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, verbose_name=_("kiến nghị"), on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("tại phiên họp"), on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    note = models.TextField(_("kết quả theo dõi"))
+    status = models.CharField(
+        _("tình trạng sau phiên họp"),
+        max_length=16,
+        choices=Recommendation.Status,
+        default=Recommendation.Status.IN_PROGRESS,
+    )
+
+    class Meta:
+        ordering = ["recommendation", "meeting__starts_at"]
+        verbose_name = _("theo dõi kiến nghị")
+        verbose_name_plural = _("theo dõi kiến nghị")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recommendation", "meeting"], name="meetings_followup_once_per_meeting"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recommendation} – {self.meeting}"
+
+
+class Agreement(models.Model):
+    """A cooperation agreement signed between organisations, often at a meeting."""
+
+    title = models.CharField(_("tên thỏa thuận"), max_length=255)
+    slug = models.SlugField(_("đường dẫn"), max_length=255, unique=True)
+    parties = models.ManyToManyField(Organisation, verbose_name=_("các bên"), related_name="agreements")
+    signed_on = models.DateField(_("ngày ký"))
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("ký tại phiên họp"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agreements",
+    )
+    summary = models.TextField(_("tóm tắt"), blank=True)
+    document = models.FileField(_("văn bản"), upload_to="agreements/%Y/", blank=True)
+    valid_until = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    published = models.BooleanField(_("công khai"), default=True)
+
+    class Meta:
+        ordering = ["-signed_on", "title"]
+        verbose_name = _("thỏa thuận hợp tác")
+        verbose_name_plural = _("thỏa thuận hợp tác")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:agreement_detail", kwargs={"slug": self.slug})
+
+
+class Notice(models.Model):
+    """A notice about a meeting, emailed to the members (one Delivery each)."""
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", _("Giấy mời")
+        REMINDER = "reminder", _("Nhắc lịch")
+        CHANGE = "change", _("Thay đổi")
+        CANCELLATION = "cancellation", _("Hủy họp")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Bản nháp")
+        SCHEDULED = "scheduled", _("Đã hẹn giờ")
+        SENDING = "sending", _("Đang gửi")
+        SENT = "sent", _("Đã gửi")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("phiên họp"), on_delete=models.CASCADE, related_name="notices"
+    )
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind, default=Kind.INVITATION)
+    subject = models.CharField(_("tiêu đề thư"), max_length=255)
+    body = models.TextField(_("nội dung"))
+    send_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    state = models.CharField(_("trạng thái"), max_length=16, choices=State, default=State.DRAFT)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        "members.User",
+        verbose_name=_("người soạn"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("thông báo họp")
+        verbose_name_plural = _("thông báo họp")
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class Delivery(models.Model):
+    """One notice to one member: the truth about whether it was sent."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Chờ gửi")
+        SENDING = "sending", _("Đang gửi")
+        SENT = "sent", _("Đã gửi")
+        FAILED = "failed", _("Lỗi")
+        SKIPPED = "skipped", _("Không gửi được")
+
+    notice = models.ForeignKey(
+        Notice, verbose_name=_("thông báo"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    member = models.ForeignKey(
+        Member, verbose_name=_("thành viên"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    address = models.EmailField(_("địa chỉ"), blank=True)
+    state = models.CharField(
+        _("trạng thái"), max_length=16, choices=State, default=State.QUEUED, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("số lần thử"), default=0)
+    last_error = models.TextField(_("lỗi gần nhất"), blank=True)
+    claimed_at = models.DateTimeField(_("bắt đầu gửi lúc"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("gửi xong lúc"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["notice", "member__full_name"]
+        verbose_name = _("lượt gửi")
+        verbose_name_plural = _("lượt gửi")
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "member"], name="meetings_delivery_once_per_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notice} → {self.member}"

@@ -1,0 +1,1 @@
+"""Visitor polls, their choices and votes."""

@@ -1,0 +1,62 @@
+"""Fixtures and skip rules shared by the whole suite.
+
+Tests that need a real service carry a marker (`postgres`, `redis`, `browser`).
+Where the service is absent they are skipped with a reason that starts with
+"needs ": `.ci/run`, where every service is present, fails on any such skip.
+"""
+
+import shutil
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def redis_available() -> bool:
+    if not settings.REDIS_URL:
+        return False
+    try:
+        return bool(redis.Redis.from_url(settings.REDIS_CACHE_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def pytest_collection_modifyitems(config, items):
+    needs = {
+        "postgres": (
+            connection.vendor == "postgresql",
+            "needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/test",
+        ),
+        "redis": (redis_available(), "needs Redis: set REDIS_URL=redis://127.0.0.1:6379/0"),
+        "browser": (
+            shutil.which(CHROMIUM) is not None,
+            "needs Chromium: apt-get install chromium chromium-driver",
+        ),
+    }
+    for item in items:
+        for marker, (present, reason) in needs.items():
+            if marker in item.keywords and not present:
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_and_private_media(settings, tmp_path):
+    """Serve static files without a manifest, and keep uploads in a temporary folder."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (Redis database or local memory)."""
+    from django.core.cache import caches
+
+    yield
+    for alias in settings.CACHES:
+        caches[alias].clear()

@@ -1,0 +1,57 @@
+"""factory_boy factories for the whole suite."""
+
+import datetime
+
+import factory
+from django.utils.text import slugify
+
+from members.models import Member, Membership, Organisation, Province, User
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    password = factory.django.Password("mat-khau-thu-nghiem")
+
+
+class ProvinceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Province
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Tỉnh {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name) or f"tinh-{o.order}")
+    order = factory.Sequence(lambda n: n)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Sở Thông tin và Truyền thông {n}")
+    kind = Organisation.Kind.PROVINCIAL_DEPARTMENT
+    province = factory.SubFactory(ProvinceFactory)
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Member
+
+    full_name = factory.Sequence(lambda n: f"Nguyễn Văn {n}")
+    slug = factory.Sequence(lambda n: f"nguyen-van-{n}")
+    email = factory.Sequence(lambda n: f"member{n}@example.org")
+    organisation = factory.SubFactory(OrganisationFactory)
+    position = "Giám đốc Sở Thông tin và Truyền thông"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    member = factory.SubFactory(MemberFactory)
+    role = Membership.Role.MEMBER
+    started_on = datetime.date(2016, 1, 1)

@@ -6,5 +6,7 @@ app_name = "meetings"
 
 urlpatterns = [
     path("phien-hop/", views.MeetingListView.as_view(), name="list"),
+    path("phien-hop/<slug:slug>/", views.MeetingDetailView.as_view(), name="detail"),
     path("thoa-thuan-hop-tac/", views.AgreementListView.as_view(), name="agreement_list"),
+    path("thoa-thuan-hop-tac/<slug:slug>/", views.AgreementDetailView.as_view(), name="agreement_detail"),
 ]

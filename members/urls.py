@@ -6,4 +6,5 @@ app_name = "members"
 
 urlpatterns = [
     path("", views.MemberListView.as_view(), name="list"),
+    path("<slug:slug>/", views.MemberDetailView.as_view(), name="detail"),
 ]

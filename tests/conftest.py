@@ -54,9 +54,20 @@ def _plain_static_and_private_media(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (Redis database or local memory)."""
+    """Each test leaves the cache empty: local memory, or this site's keys in Redis.
+
+    On Redis only keys under CACHE_KEY_PREFIX are deleted (not FLUSHDB), so that
+    test runs with different prefixes can share one server.
+    """
     from django.core.cache import caches
 
     yield
-    for alias in settings.CACHES:
-        caches[alias].clear()
+    if not settings.REDIS_URL:
+        for alias in settings.CACHES:
+            caches[alias].clear()
+        return
+    for config in settings.CACHES.values():
+        client = redis.Redis.from_url(config["LOCATION"])
+        keys = list(client.scan_iter(match=f"{config.get('KEY_PREFIX', '')}:*", count=1000))
+        if keys:
+            client.delete(*keys)

@@ -22,7 +22,8 @@ PRODUCTION = {
 
 
 def deploy_check(**variables: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_DEBUG"}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for their own process only.
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(variables)
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -193,6 +193,14 @@ else:
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
     CELERY_BROKER_URL = ""
 
+# Rendered template fragments that are the same for every visitor and change
+# only with a deploy (the footer): kept in each process, never shared state.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "TIMEOUT": 3600,
+}
+
 # --- Celery -------------------------------------------------------------------
 # Without a broker every task runs inline, in the request that enqueued it.
 

@@ -66,7 +66,10 @@ def _empty_cache():
         for alias in settings.CACHES:
             caches[alias].clear()
         return
-    for config in settings.CACHES.values():
+    for alias, config in settings.CACHES.items():
+        if "redis" not in config["BACKEND"].lower():
+            caches[alias].clear()
+            continue
         client = redis.Redis.from_url(config["LOCATION"])
         keys = list(client.scan_iter(match=f"{config.get('KEY_PREFIX', '')}:*", count=1000))
         if keys:

@@ -1,13 +1,53 @@
 """Small template helpers for the site's shell."""
 
+from functools import lru_cache
+
 from django import template
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
+# The main navigation: (URL name, label, matches only the exact path).
+NAVIGATION = [
+    ("home", _("Trang chủ"), True),
+    ("about", _("Giới thiệu"), False),
+    ("members:list", _("Thành viên"), False),
+    ("meetings:list", _("Phiên họp"), False),
+    ("meetings:agreement_list", _("Thỏa thuận hợp tác"), False),
+    ("news:list", _("Tin tức"), False),
+    ("contact", _("Liên hệ"), False),
+]
 
-@register.inclusion_tag("includes/_nav_item.html", takes_context=True)
-def nav_item(context, url: str, label: str, exact: bool = False) -> dict:
-    """A navigation link, marked current when the page is at or below `url`."""
-    path = context["request"].path
-    active = path == url if exact else path.startswith(url)
-    return {"url": url, "label": label, "active": active}
+
+@lru_cache(maxsize=1)
+def _urls() -> list[str]:
+    return [reverse(name) for name, _label, _exact in NAVIGATION]
+
+
+def active_item(path: str) -> int | None:
+    """Which navigation item the page at `path` belongs to, if any."""
+    for index, (url, (_name, _label, exact)) in enumerate(zip(_urls(), NAVIGATION, strict=True)):
+        if path == url or (not exact and path.startswith(url)):
+            return index
+    return None
+
+
+@lru_cache(maxsize=64)
+def _render_navigation(language: str, active: int | None) -> SafeString:
+    # The navigation changes only with a deploy, so each process renders each
+    # (language, current item) pair once. It carries no per-visitor state.
+    items = [
+        {"url": url, "label": label, "active": index == active}
+        for index, (url, (_name, label, _exact)) in enumerate(zip(_urls(), NAVIGATION, strict=True))
+    ]
+    return render_to_string("includes/_navigation.html", {"items": items})
+
+
+@register.simple_tag(takes_context=True)
+def main_navigation(context) -> SafeString:
+    """The main navigation list, with the current section marked."""
+    return _render_navigation(get_language(), active_item(context["request"].path))

@@ -7,7 +7,9 @@ def test_home_page_shows_the_vietnamese_navigation(live_server, page, screenshot
     page.goto(live_server.url + "/")
 
     navigation = page.get_by_role("navigation", name="Điều hướng chính")
-    labels = [text.strip() for text in navigation.get_by_role("link").all_inner_texts()]
+    labels = [
+        text.strip() for text in navigation.locator("ul.navbar-nav").get_by_role("link").all_inner_texts()
+    ]
     assert labels == [
         "Trang chủ",
         "Giới thiệu",

@@ -57,3 +57,26 @@ def screenshot(page):
         return path
 
     return take
+
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"  # axe-core 4.14.1 (MPL-2.0), from npm
+
+
+@pytest.fixture
+def accessibility_problems(page):
+    """Run axe-core on the open page; return its serious and critical violations.
+
+    The script is evaluated through the DevTools protocol, so the site's
+    Content Security Policy (which rightly forbids injected scripts) stays on.
+    """
+
+    def check() -> list[dict]:
+        page.evaluate(AXE.read_text())
+        results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        return [
+            {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in results["violations"]
+            if v["impact"] in {"serious", "critical"}
+        ]
+
+    return check

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.contrib.flatpages.views import flatpage
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
@@ -26,8 +25,7 @@ urlpatterns = [
     path("thanh-vien/", include("members.urls")),
     path("", include("meetings.urls")),
     path("binh-chon/", include("polls.urls")),
-    path("tai-khoan/dang-nhap/", auth_views.LoginView.as_view(), name="login"),
-    path("tai-khoan/dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tai-khoan/", include("members.account_urls")),
     path("admin/", admin.site.urls),
 ]
 

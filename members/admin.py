@@ -1,12 +1,25 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from sorl.thumbnail import get_thumbnail
 
+from . import services
+from .forms import MemberAdminForm, MemberImportForm
 from .models import Member, Membership, Organisation, Province, User
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    pass
+    list_select_related = ["member"]
+    list_display = ["username", "email", "first_name", "last_name", "is_staff", "is_active"]
 
 
 @admin.register(Province)
@@ -14,16 +27,19 @@ class ProvinceAdmin(admin.ModelAdmin):
     list_display = ["name", "region", "order", "ended_on", "successor"]
     list_select_related = ["successor"]
     list_filter = ["region"]
+    list_editable = ["order"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["successor"]
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "kind", "province"]
+    list_display = ["name", "short_name", "kind", "province", "ended_on"]
     list_select_related = ["province"]
     list_filter = ["kind", "province"]
     search_fields = ["name", "short_name"]
+    autocomplete_fields = ["province", "successor"]
 
 
 class MembershipInline(admin.TabularInline):
@@ -31,11 +47,142 @@ class MembershipInline(admin.TabularInline):
     extra = 0
 
 
+class ActiveFilter(admin.SimpleListFilter):
+    title = _("đương nhiệm")
+    parameter_name = "active"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Đang giữ vai trò")), ("no", _("Không còn vai trò"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pk__in=Member.objects.current().values("pk"))
+        if self.value() == "no":
+            return queryset.exclude(pk__in=Member.objects.current().values("pk"))
+        return queryset
+
+
+class RoleFilter(admin.SimpleListFilter):
+    title = _("vai trò hiện nay")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return Membership.Role.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            today = timezone.localdate()
+            return queryset.filter(
+                Q(memberships__ended_on__isnull=True) | Q(memberships__ended_on__gte=today),
+                memberships__role=self.value(),
+                memberships__started_on__lte=today,
+            ).distinct()
+        return queryset
+
+
 @admin.register(Member)
 class MemberAdmin(admin.ModelAdmin):
-    list_display = ["full_name", "position", "organisation"]
-    list_select_related = ["organisation"]
-    search_fields = ["full_name", "organisation__name", "email"]
+    form = MemberAdminForm
+    list_display = [
+        "thumbnail",
+        "full_name",
+        "position",
+        "organisation",
+        "province_name",
+        "email",
+        "has_login",
+    ]
+    list_display_links = ["thumbnail", "full_name"]
+    list_select_related = ["organisation__province", "user"]
+    list_filter = [ActiveFilter, RoleFilter, "organisation__province", "public_contact", "receives_notices"]
+    search_fields = ["full_name", "organisation__name", "organisation__short_name", "email"]
     autocomplete_fields = ["organisation", "user"]
     prepopulated_fields = {"slug": ["full_name"]}
+    readonly_fields = ["photo_preview"]
+    fieldsets = [
+        (None, {"fields": ["full_name", "slug", "position", "organisation"]}),
+        (_("Ảnh và tiểu sử"), {"fields": ["photo", "photo_preview", "bio"]}),
+        (_("Liên hệ"), {"fields": ["email", "phone", "public_contact", "receives_notices"]}),
+        (_("Tài khoản"), {"fields": ["user"]}),
+    ]
     inlines = [MembershipInline]
+    actions = ["invite"]
+    change_list_template = "admin/members/member/change_list.html"
+
+    @admin.display(description=_("ảnh"))
+    def thumbnail(self, member: Member) -> str:
+        if not member.photo:
+            return "–"
+        thumb = get_thumbnail(member.photo, "40x50", crop="center")
+        return format_html(
+            '<img src="{}" width="{}" height="{}" alt="">', thumb.url, thumb.width, thumb.height
+        )
+
+    @admin.display(description=_("xem trước"))
+    def photo_preview(self, member: Member) -> str:
+        if not member.photo:
+            return "–"
+        thumb = get_thumbnail(member.photo, "240x300", crop="center")
+        return format_html(
+            '<img src="{}" width="{}" height="{}" alt="">', thumb.url, thumb.width, thumb.height
+        )
+
+    @admin.display(description=_("tỉnh, thành phố"), ordering="organisation__province__name")
+    def province_name(self, member: Member) -> str:
+        return str(member.province or "–")
+
+    @admin.display(description=_("có tài khoản"), boolean=True)
+    def has_login(self, member: Member) -> bool:
+        return member.user_id is not None
+
+    @admin.action(description=_("Tạo tài khoản và gửi thư mời đăng nhập"))
+    def invite(self, request, queryset):
+        invited, problems = 0, []
+        for member in queryset:
+            try:
+                services.invite_member(member=member)
+                invited += 1
+            except services.AlreadyInvited:
+                problems.append(_("%(member)s đã có tài khoản.") % {"member": member})
+            except services.MissingEmail:
+                problems.append(_("%(member)s chưa có địa chỉ thư điện tử.") % {"member": member})
+        if invited:
+            self.message_user(
+                request,
+                ngettext("Đã gửi %(n)d thư mời.", "Đã gửi %(n)d thư mời.", invited) % {"n": invited},
+                messages.SUCCESS,
+            )
+        for problem in problems:
+            self.message_user(request, problem, messages.WARNING)
+
+    def get_urls(self):
+        return [
+            path("nhap-csv/", self.admin_site.admin_view(self.import_csv), name="members_member_import"),
+            *super().get_urls(),
+        ]
+
+    def import_csv(self, request):
+        """Import members from CSV: every bad row reported, nothing half-imported."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        report = None
+        form = MemberImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            report = services.import_members(data=form.cleaned_data["file"])
+            if not report.errors:
+                self.message_user(
+                    request,
+                    _("Đã nhập: %(created)d thành viên mới, %(updated)d cập nhật.")
+                    % {"created": report.created, "updated": report.updated},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:members_member_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Nhập thành viên từ tệp CSV"),
+            "form": form,
+            "report": report,
+            "changelist_url": reverse("admin:members_member_changelist"),
+        }
+        return TemplateResponse(request, "admin/members/member/import.html", context)

@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -107,6 +108,20 @@ class Organisation(models.Model):
         return self.name
 
 
+class MemberQuerySet(models.QuerySet):
+    def current(self):
+        """Members holding a council role today."""
+        today = timezone.localdate()
+        return self.filter(
+            Q(memberships__ended_on__isnull=True) | Q(memberships__ended_on__gte=today),
+            memberships__started_on__lte=today,
+        ).distinct()
+
+    def former(self):
+        """Members who held a role once and hold none today."""
+        return self.filter(memberships__isnull=False).exclude(pk__in=self.current().values("pk")).distinct()
+
+
 class Member(models.Model):
     """A person who sits, or sat, on the council or its secretariat."""
 
@@ -145,6 +160,8 @@ class Member(models.Model):
         related_name="member",
     )
 
+    objects = MemberQuerySet.as_manager()
+
     class Meta:
         ordering = ["full_name"]
         verbose_name = _("thành viên")
@@ -159,6 +176,10 @@ class Member(models.Model):
     @property
     def province(self) -> Province | None:
         return self.organisation.province if self.organisation else None
+
+    @property
+    def can_receive_mail(self) -> bool:
+        return bool(self.email) and self.receives_notices
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -202,6 +223,21 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} – {self.get_role_display()}"
+
+    def clean(self) -> None:
+        """The council has one chair at a time: chair terms may not overlap."""
+        if self.role != self.Role.CHAIR or not self.started_on:
+            return
+        overlapping = Membership.objects.filter(role=self.Role.CHAIR).exclude(pk=self.pk)
+        overlapping = overlapping.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=self.started_on))
+        if self.ended_on:
+            overlapping = overlapping.filter(started_on__lte=self.ended_on)
+        if clash := overlapping.select_related("member").first():
+            raise ValidationError(
+                _("Hội đồng chỉ có một Chủ tịch tại một thời điểm: %(member)s giữ vai trò này từ %(start)s.")
+                % {"member": clash.member, "start": clash.started_on.strftime("%d/%m/%Y")},
+                code="two_chairs",
+            )
 
     @property
     def is_current(self) -> bool:

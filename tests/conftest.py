@@ -74,3 +74,14 @@ def _empty_cache():
         keys = list(client.scan_iter(match=f"{config.get('KEY_PREFIX', '')}:*", count=1000))
         if keys:
             client.delete(*keys)
+
+
+@pytest.fixture
+def eager_celery():
+    """Run Celery tasks inline, as the embedded mode does, even where a broker is configured."""
+    from council.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved

@@ -64,3 +64,10 @@ def test_flat_pages_are_served_from_the_database(client, django_db_setup):
 
     assert response.status_code == 200
     assert "Giới thiệu" in response.content.decode()
+
+
+def test_browser_language_does_not_override_vietnamese(client):
+    response = client.get(reverse("home"), headers={"accept-language": "en-US,en;q=0.9"})
+
+    assert '<html lang="vi">' in response.content.decode()
+    assert response["Content-Language"] == "vi"

@@ -1,0 +1,181 @@
+"""Workflows of the members app: inviting members, importing them from CSV."""
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from .models import Member, Membership, Organisation, Province, User
+
+
+class AlreadyInvited(Exception):
+    """The member already has a login account."""
+
+
+class MissingEmail(Exception):
+    """The member has no email address to send an invitation to."""
+
+
+def unique_slug(text: str, *, model=Member, field_name: str = "slug") -> str:
+    """A slug for `text` (diacritics dropped, đ → d) not yet used by `model`."""
+    base = slugify(text.replace("đ", "d").replace("Đ", "D")) or "thanh-vien"
+    slug, number = base, 2
+    while model.objects.filter(**{field_name: slug}).exists():
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def invite_member(*, member: Member) -> User:
+    """Create a login account for `member` and email them a set-password link.
+
+    The account has no usable password until the member sets one through the
+    link, which works once and expires after PASSWORD_RESET_TIMEOUT. The email
+    is sent by a Celery task enqueued when the transaction commits (inline
+    without a broker). Raises AlreadyInvited or MissingEmail.
+    """
+    from .tasks import send_invitation
+
+    if member.user_id:
+        raise AlreadyInvited(member)
+    if not member.email:
+        raise MissingEmail(member)
+    with transaction.atomic():
+        username = member.email.lower()
+        if User.objects.filter(username=username).exists():
+            raise AlreadyInvited(member)
+        first, _sep, last = member.full_name.rpartition(" ")
+        user = User(username=username, email=member.email, first_name=last, last_name=first)
+        user.set_unusable_password()
+        user.save()
+        member.user = user
+        member.save(update_fields=["user"])
+        transaction.on_commit(lambda: send_invitation.delay(member.pk))
+    return user
+
+
+# --- CSV import ---------------------------------------------------------------------------
+
+CSV_COLUMNS = ["full_name", "email", "phone", "position", "organisation", "province", "role", "started_on"]
+ROLE_NAMES = {
+    **{value: value for value in Membership.Role.values},
+    **{str(label).lower(): value for value, label in Membership.Role.choices},
+}
+
+
+@dataclass
+class ImportReport:
+    """What an import did, or, when `errors` is not empty, why it did nothing."""
+
+    created: int = 0
+    updated: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _parse_date(text: str) -> datetime.date:
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    raise ValidationError(_("ngày “%(text)s” không hợp lệ (dùng dd/mm/yyyy)") % {"text": text})
+
+
+def _clean_row(row: dict[str, str]) -> dict:
+    """One CSV row as clean values; raises ValidationError listing what is wrong."""
+    problems = []
+    values = {key: (row.get(key) or "").strip() for key in CSV_COLUMNS}
+    if not values["full_name"]:
+        problems.append(_("thiếu họ và tên"))
+    if values["email"]:
+        try:
+            from django.core.validators import validate_email
+
+            validate_email(values["email"])
+        except ValidationError:
+            problems.append(_("thư điện tử “%(email)s” không hợp lệ") % {"email": values["email"]})
+    role = ROLE_NAMES.get(values["role"].lower() or Membership.Role.MEMBER)
+    if role is None:
+        problems.append(_("vai trò “%(role)s” không có") % {"role": values["role"]})
+    province = None
+    if values["province"]:
+        province = Province.objects.filter(name__iexact=values["province"]).first()
+        if province is None:
+            problems.append(_("không có tỉnh, thành phố “%(name)s”") % {"name": values["province"]})
+    started_on = None
+    if values["started_on"]:
+        try:
+            started_on = _parse_date(values["started_on"])
+        except ValidationError as error:
+            problems.extend(error.messages)
+    else:
+        problems.append(_("thiếu ngày bắt đầu"))
+    if problems:
+        raise ValidationError(problems)
+    return {**values, "role": role, "province": province, "started_on": started_on}
+
+
+def import_members(*, data: bytes) -> ImportReport:
+    """Import members from a UTF-8 CSV file (header row: CSV_COLUMNS), all or nothing.
+
+    Every row is checked first; if any row is wrong the report lists every
+    error with its row number and nothing is written. Otherwise each member is
+    created (or updated, matched by email) with an organisation (created if
+    new) and a council role. Runs in one transaction.
+    """
+    report = ImportReport()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        report.errors.append((0, _("Tệp không phải văn bản UTF-8.")))
+        return report
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [column for column in ("full_name", "started_on") if column not in (reader.fieldnames or [])]
+    if missing:
+        report.errors.append((1, _("Thiếu cột: %(columns)s") % {"columns": ", ".join(missing)}))
+        return report
+    rows = []
+    for number, row in enumerate(reader, start=2):  # row 1 is the header
+        try:
+            rows.append(_clean_row(row))
+        except ValidationError as error:
+            report.errors.extend((number, message) for message in error.messages)
+    if report.errors:
+        return report
+    if not rows:
+        report.errors.append((2, _("Tệp không có dòng dữ liệu nào.")))
+        return report
+    with transaction.atomic():
+        for values in rows:
+            _save_row(values, report)
+    return report
+
+
+def _save_row(values: dict, report: ImportReport) -> None:
+    organisation = None
+    if values["organisation"]:
+        organisation, _created = Organisation.objects.get_or_create(
+            name=values["organisation"],
+            defaults={"province": values["province"], "kind": Organisation.Kind.PROVINCIAL_DEPARTMENT},
+        )
+    member = Member.objects.filter(email__iexact=values["email"]).first() if values["email"] else None
+    fields = {
+        "full_name": values["full_name"],
+        "email": values["email"],
+        "phone": values["phone"],
+        "position": values["position"],
+        "organisation": organisation,
+    }
+    if member is None:
+        member = Member.objects.create(slug=unique_slug(values["full_name"]), **fields)
+        report.created += 1
+    else:
+        for name, value in fields.items():
+            setattr(member, name, value)
+        member.save()
+        report.updated += 1
+    Membership.objects.get_or_create(member=member, role=values["role"], started_on=values["started_on"])

@@ -27,7 +27,7 @@ class ScriptedHandler:
     """An SMTP server's DATA answers, scripted per recipient; "250 ..." stores the message.
 
     `replies[address]` is a list of answers used one per attempt (then 250);
-    `delay` seconds pass before each answer, to keep a message in flight.
+    `delay` seconds pass between taking a message and answering, to keep it in flight.
     """
 
     replies: dict[str, list[str]] = field(default_factory=dict)
@@ -37,8 +37,6 @@ class ScriptedHandler:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_DATA(self, server, session, envelope):
-        if self.delay:
-            await asyncio.sleep(self.delay)
         with self.lock:
             self.attempts += 1
             (address,) = envelope.rcpt_tos
@@ -46,6 +44,9 @@ class ScriptedHandler:
             reply = script.pop(0) if script else "250 2.0.0 Message accepted for delivery"
             if reply.startswith("250"):
                 self.received.append(email.message_from_bytes(envelope.content))
+        # The worst moment to lose a client: the message is taken, the answer not yet given.
+        if self.delay:
+            await asyncio.sleep(self.delay)
         return reply
 
     def message_ids(self) -> list[str]:

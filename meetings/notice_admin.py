@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.csp import CSP
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -74,6 +75,7 @@ class DeliveryInline(admin.TabularInline):
     max_num = 0
     can_delete = False
     show_change_link = False
+    template = "admin/meetings/notice/delivery_inline.html"
     fields = ["member", "address", "state", "attempts", "last_error", "sent_at", "rsvp"]
     readonly_fields = fields
     verbose_name_plural = gettext_lazy("Tình trạng gửi đến từng thành viên")
@@ -300,7 +302,7 @@ class NoticeAdmin(admin.ModelAdmin):
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ["member", "notice", "address", "state", "attempts", "last_error", "sent_at", "rsvp"]
+    list_display = ["member", "notice_label", "address", "state", "attempts", "error", "sent_at", "rsvp"]
     list_filter = ["state", "notice__kind", "notice__meeting"]
     list_select_related = ["member", "notice__meeting"]
     search_fields = ["member__full_name", "address", "notice__subject"]
@@ -326,6 +328,14 @@ class DeliveryAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("trả lời"))
     def rsvp(self, obj: Delivery) -> str:
         return rsvp_label(getattr(obj, "rsvp_value", None))
+
+    @admin.display(description=gettext_lazy("thông báo"), ordering="notice__created_at")
+    def notice_label(self, obj: Delivery) -> str:
+        return f"{obj.notice.get_kind_display()} · {obj.notice.meeting.year} (#{obj.notice_id})"
+
+    @admin.display(description=gettext_lazy("lỗi, lý do"))
+    def error(self, obj: Delivery) -> str:
+        return Truncator(obj.last_error).chars(120) or "–"
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -1,9 +1,10 @@
 import datetime
 import smtplib
+import threading
 
 import pytest
 from django.core import mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from icalendar import Calendar
 
@@ -370,3 +371,63 @@ def test_rsvp_token_closes_when_the_meeting_starts():
 
     with pytest.raises(notices.ExpiredRsvpLink):
         notices.read_rsvp_token(token, now=meeting.starts_at)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_send_notice_racing_itself_on_postgresql_sends_once():
+    council_members(3)
+    notice = NoticeFactory()
+    barrier = threading.Barrier(4)
+    outcomes = []
+
+    def click():
+        barrier.wait(timeout=10)
+        try:
+            outcomes.append(notices.send_notice(notice=Notice.objects.get(pk=notice.pk)))
+        except notices.NoticeNotEditable:
+            outcomes.append("already sent")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes, key=str) == [3, "already sent", "already sent", "already sent"]
+    assert Delivery.objects.count() == 3
+    assert len(mail.outbox) == 3
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_deliver_racing_itself_on_postgresql_sends_once():
+    council_members(1)
+    notice = NoticeFactory()
+    notices.send_notice(notice=notice)
+    # Tasks ran inline on commit; put the delivery back as if its task had not run yet.
+    mail.outbox.clear()
+    Delivery.objects.update(state="queued", attempts=0)
+    delivery = Delivery.objects.get()
+    barrier = threading.Barrier(6)
+    outcomes = []
+
+    def work():
+        barrier.wait(timeout=10)
+        try:
+            outcomes.append(notices.deliver(delivery_id=delivery.pk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes) == ["", "", "", "", "", "sent"]
+    assert len(mail.outbox) == 1
+    delivery.refresh_from_db()
+    assert (delivery.state, delivery.attempts) == ("sent", 1)

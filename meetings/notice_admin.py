@@ -17,7 +17,7 @@ from django.views.decorators.csp import csp_override
 from members.models import Member
 
 from . import notices
-from .models import Attendance, Delivery, Notice
+from .models import Attendance, Delivery, Meeting, Notice
 
 # The rendered email in the preview frame: its own inline styles, nothing else.
 EMAIL_PREVIEW_CSP = {
@@ -136,10 +136,15 @@ class NoticeAdmin(admin.ModelAdmin):
         return self.get_fields(request, obj)
 
     def get_changeform_initial_data(self, request):
-        return {
-            "kind": request.GET.get("kind", Notice.Kind.INVITATION),
-            **super().get_changeform_initial_data(request),
-        }
+        """`?meeting=<id>&kind=<kind>` (e.g. a link from a meeting) opens the add form prefilled."""
+        initial = {"kind": Notice.Kind.INVITATION, **super().get_changeform_initial_data(request)}
+        meeting_id = str(initial.get("meeting", ""))
+        meeting = Meeting.objects.filter(pk=meeting_id).first() if meeting_id.isdigit() else None
+        if meeting is not None and initial["kind"] in Notice.Kind.values:
+            draft = Notice(meeting=meeting, kind=initial["kind"], subject="", body="")
+            notices.prefill_notice(notice=draft)
+            initial.update(subject=draft.subject, body=draft.body)
+        return initial
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -149,3 +149,17 @@ def test_admin_lists_notices_with_their_progress(staff_client):
 
     assert "Nhắc lịch họp" in page
     assert "đã gửi 1/2, lỗi 1" in page
+
+
+def test_admin_add_form_opened_for_a_meeting_is_prefilled(staff_client):
+    meeting = MeetingFactory(title="Phiên họp năm 2018")
+
+    response = staff_client.get(
+        reverse("admin:meetings_notice_add"), {"meeting": meeting.pk, "kind": "change"}
+    )
+
+    form = response.context["adminform"].form
+    assert form.initial["subject"] == "Thay đổi: Phiên họp năm 2018"
+    assert form.initial["body"].startswith(
+        "Tổ giúp việc Hội đồng trân trọng thông báo thay đổi về Phiên họp năm 2018."
+    )

@@ -482,7 +482,8 @@ def requeue_stuck_deliveries(*, now: datetime) -> int:
     lost = _("Gửi bị gián đoạn (tiến trình gửi thư ngừng giữa chừng); thử lại.")
     stuck = Delivery.objects.filter(state=Delivery.State.SENDING, claimed_at__lt=cutoff)
     stuck.filter(attempts__gte=settings.NOTICE_MAX_ATTEMPTS).update(
-        state=Delivery.State.FAILED, last_error=lost
+        state=Delivery.State.FAILED,
+        last_error=_("Gửi bị gián đoạn nhiều lần (tiến trình gửi thư ngừng giữa chừng)."),
     )
     stuck_ids = list(stuck.values_list("pk", flat=True))
     Delivery.objects.filter(pk__in=stuck_ids, state=Delivery.State.SENDING, claimed_at__lt=cutoff).update(

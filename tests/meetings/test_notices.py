@@ -326,7 +326,10 @@ def test_requeue_stuck_deliveries_fails_those_out_of_attempts(settings):
     assert notices.requeue_stuck_deliveries(now=timezone.now()) == 0
 
     delivery.refresh_from_db()
-    assert delivery.state == "failed"
+    assert (delivery.state, delivery.last_error) == (
+        "failed",
+        "Gửi bị gián đoạn nhiều lần (tiến trình gửi thư ngừng giữa chừng).",
+    )
 
 
 def test_resend_deliveries_uses_the_members_current_address(django_capture_on_commit_callbacks):

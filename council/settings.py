@@ -380,3 +380,37 @@ COUNCIL_CONTACT_ADDRESS = _read(
     env.str,
     default="Tổ giúp việc Hội đồng, Sở Khoa học và Công nghệ thành phố Huế",
 )
+
+# --- Meeting notices (meetings/notices.py, meetings/tasks.py) ----------------------------------
+
+
+def reminder_days(name: str, *, default: list[int]) -> list[int]:
+    """Days before a meeting for automatic reminders, e.g. "7,1"; empty turns them off."""
+    raw = env.str(name, default=",".join(str(day) for day in default))
+    days = [part.strip() for part in raw.split(",") if part.strip()]
+    if not all(day.isdigit() and int(day) > 0 for day in days):
+        raise ValueError(f"expected positive whole days separated by commas, got {raw!r}")
+    return sorted({int(day) for day in days}, reverse=True)
+
+
+NOTICE_REMINDER_DAYS = _read("NOTICE_REMINDER_DAYS", reminder_days, default=[7, 1])
+# Attempts per delivery before a transient error (4xx, lost connection) counts as failed.
+NOTICE_MAX_ATTEMPTS = _read("NOTICE_MAX_ATTEMPTS", env.int, default=5)
+# Backoff between attempts: this many seconds, doubled each time, at most NOTICE_RETRY_MAX_SECONDS
+# (kept under the broker's visibility timeout so a waiting retry is not redelivered).
+NOTICE_RETRY_SECONDS = _read("NOTICE_RETRY_SECONDS", env.int, default=30)
+NOTICE_RETRY_MAX_SECONDS = _read("NOTICE_RETRY_MAX_SECONDS", env.int, default=300)
+# A delivery "sending" for longer than this was lost with its worker and is queued again.
+NOTICE_STUCK_SECONDS = _read("NOTICE_STUCK_SECONDS", env.int, default=600)
+# How often beat runs the sweep (due scheduled notices, reminders, stuck deliveries).
+NOTICE_SWEEP_SECONDS = _read("NOTICE_SWEEP_SECONDS", env.int, default=60)
+# Days an RSVP link in a notice stays valid (it also closes when the meeting starts).
+NOTICE_RSVP_DAYS = _read("NOTICE_RSVP_DAYS", env.int, default=60)
+if min(NOTICE_MAX_ATTEMPTS, NOTICE_RETRY_SECONDS, NOTICE_STUCK_SECONDS, NOTICE_SWEEP_SECONDS) < 1:
+    raise ImproperlyConfigured("NOTICE_MAX_ATTEMPTS and the NOTICE_*_SECONDS settings must be positive.")
+CELERY_BEAT_SCHEDULE["meetings.sweep_notices"] = {
+    "task": "meetings.sweep_notices",
+    "schedule": NOTICE_SWEEP_SECONDS,
+    # A sweep nobody ran in time is replaced by the next one, not queued up behind it.
+    "options": {"expires": NOTICE_SWEEP_SECONDS},
+}

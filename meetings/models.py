@@ -336,6 +336,13 @@ class Notice(models.Model):
     body = models.TextField(_("nội dung"))
     send_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
     state = models.CharField(_("trạng thái"), max_length=16, choices=State, default=State.DRAFT)
+    reminder_days = models.PositiveSmallIntegerField(
+        _("nhắc trước (ngày)"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Nhắc lịch tự động: số ngày trước phiên họp."),
+    )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     created_by = models.ForeignKey(
         "members.User",
@@ -350,6 +357,14 @@ class Notice(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("thông báo họp")
         verbose_name_plural = _("thông báo họp")
+        constraints = [
+            # Each automatic reminder goes out once per meeting, however many beats race.
+            models.UniqueConstraint(
+                fields=["meeting", "reminder_days"],
+                condition=Q(reminder_days__isnull=False),
+                name="meetings_notice_one_reminder_per_stage",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.subject
@@ -378,6 +393,9 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(_("số lần thử"), default=0)
     last_error = models.TextField(_("lỗi gần nhất"), blank=True)
     claimed_at = models.DateTimeField(_("bắt đầu gửi lúc"), null=True, blank=True)
+    # When the row was last handed to the broker (or when its retry is due): the
+    # sweep re-enqueues queued rows whose message the broker seems to have lost.
+    due_at = models.DateTimeField(_("đến hạn gửi lúc"), null=True, blank=True)
     sent_at = models.DateTimeField(_("gửi xong lúc"), null=True, blank=True)
 
     class Meta:

@@ -55,3 +55,35 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     member = factory.SubFactory(MemberFactory)
     role = Membership.Role.MEMBER
     started_on = datetime.date(2016, 1, 1)
+
+
+# --- Meetings and notices (meeting notices feature) --------------------------------------------
+
+from datetime import timedelta  # noqa: E402
+
+from django.utils import timezone  # noqa: E402
+
+from meetings.models import Meeting, Notice  # noqa: E402
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    title = factory.Sequence(lambda n: f"Phiên họp thường niên lần {n}")
+    slug = factory.Sequence(lambda n: f"phien-hop-{n}")
+    year = factory.LazyAttribute(lambda o: timezone.localtime(o.starts_at).year)
+    starts_at = factory.LazyFunction(lambda: timezone.now().replace(microsecond=0) + timedelta(days=30))
+    venue = "Khách sạn Hoàng Anh Gia Lai, Pleiku"
+    host_province = factory.SubFactory(ProvinceFactory, name="Gia Lai", slug="gia-lai")
+    status = Meeting.Status.PLANNED
+
+
+class NoticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notice
+
+    meeting = factory.SubFactory(MeetingFactory)
+    kind = Notice.Kind.INVITATION
+    subject = factory.LazyAttribute(lambda o: f"Giấy mời: {o.meeting.title}")
+    body = "Tổ giúp việc trân trọng kính mời Ông/Bà tham dự phiên họp."

@@ -1,0 +1,16 @@
+"""A draft invitation to the 2018 meeting (Gia Lai), for the secretariat to review and send.
+
+Nothing is sent while loading the demo: the notice stays a draft. Without a
+2018 meeting in the demo (it is built by the meetings part) this part does nothing.
+"""
+
+from meetings import notices
+from meetings.models import Meeting, Notice
+
+
+def load() -> None:
+    meeting = Meeting.objects.filter(year=2018).order_by("starts_at").first()
+    if meeting is None:
+        return
+    if not Notice.objects.filter(meeting=meeting, kind=Notice.Kind.INVITATION).exists():
+        notices.compose_notice(meeting=meeting, kind=Notice.Kind.INVITATION)

@@ -1,0 +1,27 @@
+"""Celery tasks of the meetings app: thin wrappers around meetings.notices."""
+
+from celery import shared_task
+
+from . import notices
+
+
+@shared_task(name="meetings.deliver_notice", bind=True, acks_late=True, max_retries=None)
+def deliver_notice(self, delivery_id: int) -> str:
+    """Send one Delivery if it is still queued; a temporary error retries it later.
+
+    The number of attempts is bounded by the row (NOTICE_MAX_ATTEMPTS), not by Celery.
+    """
+    while True:
+        try:
+            return notices.deliver(delivery_id=delivery_id)
+        except notices.DeliveryDeferred as deferred:
+            if not self.request.is_eager:
+                raise self.retry(countdown=deferred.countdown, exc=deferred) from deferred
+            # Inline (no broker: embedded mode, tests) there is nobody to retry
+            # later: try again now, still bounded by the row's attempts.
+
+
+@shared_task(name="meetings.sweep_notices")
+def sweep_notices() -> dict[str, int]:
+    """Beat's periodic job: scheduled notices, reminders, deliveries lost with a worker."""
+    return notices.sweep()

@@ -1,0 +1,165 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from meetings.models import Attendance, Delivery, Notice
+from tests.factories import MeetingFactory, NoticeFactory, UserFactory
+from tests.meetings.notice_helpers import council_members
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+def change_url(notice) -> str:
+    return reverse("admin:meetings_notice_change", args=[notice.pk])
+
+
+def form_data(notice, **extra) -> dict:
+    return {
+        "subject": notice.subject,
+        "body": notice.body,
+        "send_at_0": "",
+        "send_at_1": "",
+        "deliveries-TOTAL_FORMS": "0",
+        "deliveries-INITIAL_FORMS": "0",
+        "deliveries-MIN_NUM_FORMS": "0",
+        "deliveries-MAX_NUM_FORMS": "0",
+        **extra,
+    }
+
+
+def test_admin_add_prefills_the_notice_from_its_template(staff_client):
+    meeting = MeetingFactory(title="Phiên họp năm 2018")
+
+    response = staff_client.post(
+        reverse("admin:meetings_notice_add"),
+        {
+            "meeting": meeting.pk,
+            "kind": "invitation",
+            "subject": "",
+            "body": "",
+            "send_at_0": "",
+            "send_at_1": "",
+        },
+    )
+
+    notice = Notice.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == change_url(notice)
+    assert notice.subject == "Giấy mời: Phiên họp năm 2018"
+    assert "trân trọng kính mời Ông/Bà tham dự Phiên họp năm 2018." in notice.body
+    assert notice.state == Notice.State.DRAFT
+
+
+def test_admin_send_now_twice_sends_once(staff_client, django_capture_on_commit_callbacks):
+    council_members(2)
+    (no_address,) = council_members(1, email="")
+    notice = NoticeFactory()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = staff_client.post(
+            change_url(notice), form_data(notice, subject="Giấy mời họp", _send_now="1")
+        )
+        second = staff_client.post(change_url(notice), form_data(notice, _send_now="1"), follow=True)
+
+    assert first.status_code == 302
+    assert len(mail.outbox) == 2
+    assert {m.subject for m in mail.outbox} == {"Giấy mời họp"}
+    page = second.content.decode()
+    assert "Thông báo này đã được gửi; không gửi lần nữa." in page
+    assert "Thành viên chưa có địa chỉ thư điện tử." in page
+    assert no_address.full_name in page
+    notice.refresh_from_db()
+    assert (notice.state, notice.subject) == (Notice.State.SENT, "Giấy mời họp")
+
+
+def test_admin_change_page_shows_each_members_state_error_and_answer(staff_client):
+    ok, refused = council_members(2)
+    notice = NoticeFactory(state=Notice.State.SENT)
+    Delivery.objects.create(notice=notice, member=ok, address=ok.email, state="sent", attempts=1)
+    Delivery.objects.create(
+        notice=notice,
+        member=refused,
+        address=refused.email,
+        state="failed",
+        attempts=1,
+        last_error="550 5.1.1 Mailbox unavailable",
+    )
+    Attendance.objects.create(meeting=notice.meeting, member=ok, rsvp=Attendance.Rsvp.ACCEPTED)
+
+    page = staff_client.get(change_url(notice)).content.decode()
+
+    assert "550 5.1.1 Mailbox unavailable" in page
+    assert "Lỗi" in page and "Tham dự" in page
+    assert 'name="_resend"' in page
+    assert 'name="_send_now"' not in page
+
+
+def test_admin_resend_action_queues_failed_deliveries(staff_client, django_capture_on_commit_callbacks):
+    (member,) = council_members(1)
+    notice = NoticeFactory(state=Notice.State.SENT)
+    delivery = Delivery.objects.create(
+        notice=notice, member=member, address=member.email, state="failed", attempts=5, last_error="421 busy"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            reverse("admin:meetings_delivery_changelist"),
+            {"action": "resend", "_selected_action": [delivery.pk]},
+        )
+
+    assert response.status_code == 302
+    delivery.refresh_from_db()
+    assert (delivery.state, delivery.attempts, delivery.last_error) == ("sent", 1, "")
+    assert [m.to for m in mail.outbox] == [[member.email]]
+
+
+def test_admin_preview_renders_the_email_for_one_member(staff_client):
+    first, second = council_members(2)
+    notice = NoticeFactory(subject="Giấy mời: Phiên họp năm 2018")
+    url = reverse("admin:meetings_notice_preview", args=[notice.pk])
+
+    page = staff_client.get(url, {"member": second.pk}).content.decode()
+    html = staff_client.get(
+        reverse("admin:meetings_notice_preview_html", args=[notice.pk]), {"member": second.pk}
+    )
+
+    assert "Giấy mời: Phiên họp năm 2018" in page
+    assert second.email in page
+    assert f"&lt;notice-{notice.pk}.member-{second.pk}@example.org&gt;" in page
+    assert "phien-hop-" in page and ".ics" in page
+    assert f"Kính gửi: Ông/Bà {second.full_name}" in html.content.decode()
+    assert "style-src 'unsafe-inline'" in html["Content-Security-Policy"]
+    assert html["X-Frame-Options"] == "SAMEORIGIN"
+    assert Delivery.objects.count() == 0
+
+
+def test_admin_lists_notices_with_their_progress(staff_client):
+    ok, failed = council_members(2)
+    notice = NoticeFactory(state=Notice.State.SENT, subject="Nhắc lịch họp")
+    Delivery.objects.create(notice=notice, member=ok, state="sent")
+    Delivery.objects.create(notice=notice, member=failed, state="failed")
+
+    page = staff_client.get(reverse("admin:meetings_notice_changelist")).content.decode()
+
+    assert "Nhắc lịch họp" in page
+    assert "đã gửi 1/2, lỗi 1" in page
+
+
+def test_admin_add_form_opened_for_a_meeting_is_prefilled(staff_client):
+    meeting = MeetingFactory(title="Phiên họp năm 2018")
+
+    response = staff_client.get(
+        reverse("admin:meetings_notice_add"), {"meeting": meeting.pk, "kind": "change"}
+    )
+
+    form = response.context["adminform"].form
+    assert form.initial["subject"] == "Thay đổi: Phiên họp năm 2018"
+    assert form.initial["body"].startswith(
+        "Tổ giúp việc Hội đồng trân trọng thông báo thay đổi về Phiên họp năm 2018."
+    )

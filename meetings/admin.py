@@ -1,1 +1,158 @@
-from . import notice_admin  # noqa: F401  registers NoticeAdmin and DeliveryAdmin
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from sorl.thumbnail import get_thumbnail
+
+from . import services
+from .forms import MeetingAdminForm, PhotoInlineForm
+from .models import AgendaItem, Agreement, Attendance, Document, FollowUp, Meeting, Photo, Recommendation
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    autocomplete_fields = ["presenter"]
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    autocomplete_fields = ["member"]
+    fields = ["member", "rsvp", "responded_at", "attended"]
+    readonly_fields = ["responded_at"]
+
+
+class DocumentInline(admin.TabularInline):
+    model = Document
+    extra = 0
+    prepopulated_fields = {"slug": ["title"]}
+    fields = ["kind", "number", "title", "slug", "file", "published", "order"]
+
+
+class PhotoInline(admin.TabularInline):
+    model = Photo
+    form = PhotoInlineForm
+    extra = 0
+    fields = ["preview", "image", "caption", "credit", "order"]
+    readonly_fields = ["preview"]
+
+    @admin.display(description=_("xem trước"))
+    def preview(self, photo: Photo) -> str:
+        if not photo.pk or not photo.image:
+            return "–"
+        thumb = get_thumbnail(photo.image, "120x80", crop="center")
+        return format_html(
+            '<img src="{}" width="{}" height="{}" alt="">', thumb.url, thumb.width, thumb.height
+        )
+
+
+class RecommendationInline(admin.StackedInline):
+    model = Recommendation
+    extra = 0
+    fields = [("title", "status"), ("topic", "addressed_to"), "body", "order"]
+
+
+class FollowUpInline(admin.TabularInline):
+    """Entered from the later meeting: how an earlier recommendation was followed up."""
+
+    model = FollowUp
+    fk_name = "meeting"
+    extra = 0
+    autocomplete_fields = ["recommendation"]
+    verbose_name = _("theo dõi kiến nghị của phiên họp trước")
+    verbose_name_plural = _("theo dõi kiến nghị của các phiên họp trước")
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    form = MeetingAdminForm
+    list_display = ["title", "year", "starts_at", "host_province", "status", "public_link"]
+    list_select_related = ["host_province"]
+    list_filter = ["status", "year", "host_province"]
+    search_fields = ["title", "venue", "summary", "host_province__name"]
+    date_hierarchy = "starts_at"
+    autocomplete_fields = ["host_province", "chair", "next_host"]
+    prepopulated_fields = {"slug": ["title"]}
+    fieldsets = [
+        (None, {"fields": ["title", "slug", ("year", "status")]}),
+        (
+            _("Thời gian, địa điểm"),
+            {"fields": [("starts_at", "ends_at"), ("host_province", "venue"), "chair", "next_host"]},
+        ),
+        (_("Nội dung"), {"fields": ["summary", "body"]}),
+        (_("Ảnh"), {"fields": ["new_photos", "new_photos_credit"]}),
+    ]
+    inlines = [
+        AgendaItemInline,
+        AttendanceInline,
+        DocumentInline,
+        PhotoInline,
+        RecommendationInline,
+        FollowUpInline,
+    ]
+    actions = ["copy_as_next_year"]
+
+    @admin.display(description=_("trang công khai"))
+    def public_link(self, meeting: Meeting) -> str:
+        if not meeting.is_public:
+            return "–"
+        return format_html('<a href="{}">{}</a>', meeting.get_absolute_url(), _("xem"))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        files = form.cleaned_data.get("new_photos") or []
+        if files:
+            photos = services.add_photos(
+                meeting=form.instance, files=files, credit=form.cleaned_data.get("new_photos_credit", "")
+            )
+            self.message_user(request, _("Đã thêm %(n)d ảnh.") % {"n": len(photos)}, messages.SUCCESS)
+
+    @admin.action(description=_("Sao chép thành bản nháp phiên họp năm sau"))
+    def copy_as_next_year(self, request, queryset):
+        for meeting in queryset:
+            copy = services.copy_meeting(meeting=meeting)
+            self.message_user(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _("Đã tạo bản nháp:"),
+                    reverse("admin:meetings_meeting_change", args=[copy.pk]),
+                    copy.title,
+                ),
+                messages.SUCCESS,
+            )
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(admin.ModelAdmin):
+    list_display = ["title", "meeting", "topic", "addressed_to", "status"]
+    list_select_related = ["meeting"]
+    list_filter = ["status", "topic", "meeting"]
+    list_editable = ["status"]
+    search_fields = ["title", "body", "topic", "addressed_to", "meeting__title"]
+    autocomplete_fields = ["meeting"]
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "number", "kind", "meeting", "published"]
+    list_select_related = ["meeting"]
+    list_filter = ["kind", "published", "meeting"]
+    search_fields = ["title", "number", "meeting__title"]
+    autocomplete_fields = ["meeting"]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+@admin.register(Agreement)
+class AgreementAdmin(admin.ModelAdmin):
+    list_display = ["title", "signed_on", "meeting", "valid_until", "published"]
+    list_select_related = ["meeting"]
+    list_filter = ["published", "signed_on"]
+    search_fields = ["title", "summary", "parties__name"]
+    autocomplete_fields = ["parties", "meeting"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "signed_on"
+
+
+from . import notice_admin  # noqa: E402, F401  registers NoticeAdmin and DeliveryAdmin

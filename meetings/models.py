@@ -1,12 +1,16 @@
 """Annual meetings and what they produce: agenda, documents, photos,
 recommendations, cooperation agreements, and the notices sent to members."""
 
+from pathlib import PurePath
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from council.documents import validate_document
+from council.uploads import validate_image
 from members.models import Member, Organisation, Province
 
 
@@ -175,7 +179,12 @@ class Document(models.Model):
     number = models.CharField(_("số hiệu"), max_length=50, blank=True, help_text=_("Ví dụ: 08/HĐCNTT."))
     title = models.CharField(_("tiêu đề"), max_length=255)
     slug = models.SlugField(_("đường dẫn"), max_length=255)
-    file = models.FileField(_("tệp"), upload_to="documents/%Y/")
+    file = models.FileField(
+        _("tệp"),
+        upload_to="documents/%Y/",
+        validators=[validate_document],
+        help_text=_("PDF, DOCX, XLSX hoặc PPTX, tối đa 25 MB."),
+    )
     published = models.BooleanField(_("công khai"), default=False)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
@@ -193,6 +202,18 @@ class Document(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.title}".strip()
 
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:document", kwargs={"meeting": self.meeting.slug, "slug": self.slug})
+
+    @property
+    def download_name(self) -> str:
+        """A readable file name: the number and title, without diacritics."""
+        from django.utils.text import slugify
+
+        text = f"{self.number.replace('/', '-')} {self.title}".replace("đ", "d").replace("Đ", "D")
+        stem = slugify(text) or "tai-lieu"
+        return f"{stem[:120]}{PurePath(self.file.name).suffix.lower()}"
+
 
 class Photo(models.Model):
     """A photo of a meeting, with its caption and credit."""
@@ -200,7 +221,13 @@ class Photo(models.Model):
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("phiên họp"), on_delete=models.CASCADE, related_name="photos"
     )
-    image = models.ImageField(_("ảnh"), upload_to="photos/%Y/", width_field="width", height_field="height")
+    image = models.ImageField(
+        _("ảnh"),
+        upload_to="photos/%Y/",
+        width_field="width",
+        height_field="height",
+        validators=[validate_image],
+    )
     width = models.PositiveIntegerField(_("chiều rộng"), default=0, editable=False)
     height = models.PositiveIntegerField(_("chiều cao"), default=0, editable=False)
     caption = models.CharField(_("chú thích"), max_length=500, blank=True)
@@ -297,7 +324,9 @@ class Agreement(models.Model):
         related_name="agreements",
     )
     summary = models.TextField(_("tóm tắt"), blank=True)
-    document = models.FileField(_("văn bản"), upload_to="agreements/%Y/", blank=True)
+    document = models.FileField(
+        _("văn bản"), upload_to="agreements/%Y/", blank=True, validators=[validate_document]
+    )
     valid_until = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     published = models.BooleanField(_("công khai"), default=True)
 

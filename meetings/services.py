@@ -1,0 +1,73 @@
+"""Workflows of the meetings app (notices have their own module, notices.py)."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from council.uploads import reencode_image, validate_image
+
+from .models import AgendaItem, Meeting, Photo
+
+
+def _free_slug(base: str) -> str:
+    slug, number = base, 2
+    while Meeting.objects.filter(slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+@transaction.atomic
+def copy_meeting(*, meeting: Meeting) -> Meeting:
+    """A draft of next year's meeting, copied from `meeting` with its agenda.
+
+    Dates move one year on (52 weeks, so the weekday stays); the next host
+    becomes the host. Attendance, documents, photos and recommendations are
+    not copied: they belong to the meeting that happened.
+    """
+    year = meeting.year + 1
+    shift = timedelta(weeks=52)
+    title = (
+        meeting.title.replace(str(meeting.year), str(year))
+        if str(meeting.year) in meeting.title
+        else meeting.title
+    )
+    copy = Meeting.objects.create(
+        title=title,
+        slug=_free_slug(slugify(title.replace("đ", "d").replace("Đ", "D")) or f"phien-hop-{year}"),
+        year=year,
+        starts_at=meeting.starts_at + shift,
+        ends_at=meeting.ends_at + shift if meeting.ends_at else None,
+        host_province=meeting.next_host or meeting.host_province,
+        chair=meeting.chair,
+        status=Meeting.Status.DRAFT,
+    )
+    AgendaItem.objects.bulk_create(
+        AgendaItem(
+            meeting=copy,
+            order=item.order,
+            starts_at=item.starts_at,
+            title=item.title,
+            presenter=item.presenter,
+            description=item.description,
+        )
+        for item in meeting.agenda_items.all()
+    )
+    return copy
+
+
+def add_photos(*, meeting: Meeting, files, credit: str = "") -> list[Photo]:
+    """Check, re-encode and attach uploaded images to `meeting`, after its current photos.
+
+    Raises ValidationError naming the first bad file; then nothing is saved.
+    """
+    for upload in files:
+        validate_image(upload)
+    start = (meeting.photos.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    with transaction.atomic():
+        return [
+            Photo.objects.create(
+                meeting=meeting, image=reencode_image(upload), credit=credit, order=start + index
+            )
+            for index, upload in enumerate(files)
+        ]

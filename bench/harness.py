@@ -153,14 +153,22 @@ def _to_ms(text: str) -> float:
 
 
 def wrk(
-    url: str, *, seconds: int = 5, connections: int = 8, threads: int = 2, rate: int | None = None
+    url: str,
+    *,
+    seconds: int = 5,
+    connections: int = 8,
+    threads: int = 2,
+    headers: dict[str, str] | None = None,
 ) -> Measure:
-    """Load `url` for `seconds` with wrk and read its requests/s, p50, p99 and errors."""
+    """Load `url` for `seconds` with wrk and read its requests/s, p50, p99 and errors.
+
+    Debian's wrk cannot pace requests at a fixed rate: see p99_at_rate() for that.
+    """
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url]
-    if rate is not None:  # wrk2-style fixed rate is not in Debian's wrk: see p99_at_rate().
-        raise ValueError("use p99_at_rate() for a fixed request rate")
+    for name, value in (headers or {}).items():
+        command[1:1] = ["-H", f"{name}: {value}"]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     p50 = _to_ms(re.search(r"\s50%\s+(\S+)", output).group(1))

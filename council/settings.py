@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
+    "council.middleware.OnlineCounterMiddleware",
     # django-axes wants to be last: it turns a locked-out login into its response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -413,4 +414,15 @@ CELERY_BEAT_SCHEDULE["meetings.sweep_notices"] = {
     "schedule": NOTICE_SWEEP_SECONDS,
     # A sweep nobody ran in time is replaced by the next one, not queued up behind it.
     "options": {"expires": NOTICE_SWEEP_SECONDS},
+}
+
+# --- The online counter ---------------------------------------------------------------------
+
+# false: the sidebar counter neither counts nor shows (for comparison in bench/).
+ONLINE_COUNTER_ENABLED = _read("ONLINE_COUNTER_ENABLED", strict_bool, default=True)
+# How long the computed counts are shared before anyone recomputes them.
+ONLINE_COUNTER_READ_SECONDS = _read("ONLINE_COUNTER_READ_SECONDS", env.float, default=5.0)
+CELERY_BEAT_SCHEDULE["council.copy_visits"] = {
+    "task": "council.copy_visits",
+    "schedule": 3600.0,  # hourly: today's figures so far, and yesterday's final ones
 }

@@ -53,6 +53,16 @@ def _plain_static_and_private_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_counter_snapshot():
+    """The online counter keeps its last snapshot in the process: start each test without it."""
+    from council import counter
+
+    counter._held = None
+    yield
+    counter._held = None
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test leaves the cache empty: local memory, or this site's keys in Redis.
 

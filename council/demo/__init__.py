@@ -6,10 +6,10 @@ natural keys), so `manage.py load_demo` can run any number of times.
 
 from django.db import transaction
 
-from . import meetings, members, notices, site
+from . import counter, meetings, members, notices, site
 
 # In dependency order; later features add their module here.
-PARTS = [site, members, meetings, notices]
+PARTS = [site, members, meetings, notices, counter]
 
 
 @transaction.atomic

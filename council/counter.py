@@ -1,0 +1,260 @@
+"""Who is online, and how many visits: the sidebar's "Thống kê truy cập".
+
+A visitor is online for WINDOW seconds after its last page. Guests and members
+are kept apart (a guest who logs in moves to the members). Each visitor is
+written at most once every WRITE_EVERY seconds, and the counts are computed at
+most once every READ_EVERY seconds and shared by all web processes, so a page
+view costs one cookie check and one cache read, never a database write.
+
+On Redis (REDIS_URL set) the state is two sorted sets scored by last-seen
+time, a HyperLogLog of the day's visitors and visit counters; without Redis
+the same interface runs on Django's cache inside one process. Past days are
+copied into council.DailyVisits by a daily Celery beat task, so the total
+shown is the database's history plus today's count, and survives a Redis restart.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import secrets
+import time
+from dataclasses import asdict, dataclass
+
+import redis
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Sum
+from django.utils import timezone
+
+WINDOW = 5 * 60
+WRITE_EVERY = 60
+# A new visit starts after this long without a page.
+VISIT_GAP = 30 * 60
+COOKIE = "truc_tuyen"
+# Crawlers, link checkers, uptime monitors and command-line clients.
+BOT_AGENTS = re.compile(
+    r"bot|crawl|spider|slurp|fetch|monitor|uptime|pingdom|curl|wget|python-requests|httpx|go-http|java/|"
+    r"headlesschrome|lighthouse|facebookexternalhit|zalo|preview|scan|check|^$",
+    re.IGNORECASE,
+)
+SKIPPED_PATHS = ("/static/", "/media/", "/healthz", "/bench/", "/favicon", "/robots.txt", "/sitemap.xml")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    guests: int
+    members: int
+    today: int
+    total: int
+
+    @property
+    def online(self) -> int:
+        return self.guests + self.members
+
+
+def is_bot(user_agent: str) -> bool:
+    return bool(BOT_AGENTS.search(user_agent or ""))
+
+
+def new_guest_id() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def _day(now: float) -> str:
+    return timezone.localtime(datetime.datetime.fromtimestamp(now, datetime.UTC)).date().isoformat()
+
+
+class RedisBackend:
+    """The counter on Redis: one pipelined round trip per write."""
+
+    def __init__(self, url: str, prefix: str) -> None:
+        self.client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+        self.prefix = f"{prefix}:online"
+
+    def key(self, *parts: str) -> str:
+        return ":".join([self.prefix, *parts])
+
+    def touch(
+        self, *, visitor: str, member: bool, new_visit: bool, now: float, moved_from: str | None = None
+    ) -> None:
+        day = _day(now)
+        pipe = self.client.pipeline(transaction=False)
+        pipe.zadd(self.key("members" if member else "guests"), {visitor: now})
+        if moved_from:
+            pipe.zrem(self.key("guests"), moved_from)
+        pipe.pfadd(self.key("unique", day), visitor)
+        pipe.expire(self.key("unique", day), 3 * 86400)
+        if new_visit:
+            pipe.incr(self.key("visits", day))
+            pipe.expire(self.key("visits", day), 3 * 86400)
+        pipe.execute()
+
+    def remove(self, *, visitor: str, member: bool) -> None:
+        self.client.zrem(self.key("members" if member else "guests"), visitor)
+
+    def online(self, *, now: float) -> tuple[int, int]:
+        cutoff = now - WINDOW
+        pipe = self.client.pipeline(transaction=False)
+        pipe.zremrangebyscore(self.key("guests"), "-inf", cutoff)
+        pipe.zremrangebyscore(self.key("members"), "-inf", cutoff)
+        pipe.zcard(self.key("guests"))
+        pipe.zcard(self.key("members"))
+        _, _, guests, members = pipe.execute()
+        return guests, members
+
+    def day(self, day: str) -> tuple[int, int]:
+        pipe = self.client.pipeline(transaction=False)
+        pipe.get(self.key("visits", day))
+        pipe.pfcount(self.key("unique", day))
+        visits, unique = pipe.execute()
+        return int(visits or 0), int(unique or 0)
+
+    def shared_get(self, name: str) -> str | None:
+        value = self.client.get(self.key(name))
+        return value.decode() if value is not None else None
+
+    def shared_set(self, name: str, value: str, seconds: float) -> None:
+        self.client.set(self.key(name), value, px=max(int(seconds * 1000), 1))
+
+
+class CacheBackend:
+    """The same counter on Django's cache, for the embedded mode (one process)."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = f"online:{prefix}"
+
+    def _get(self, name, default):
+        return cache.get(f"{self.prefix}:{name}", default)
+
+    def _set(self, name, value, timeout=3 * 86400):
+        cache.set(f"{self.prefix}:{name}", value, timeout)
+
+    def touch(
+        self, *, visitor: str, member: bool, new_visit: bool, now: float, moved_from: str | None = None
+    ) -> None:
+        kind = "members" if member else "guests"
+        seen = self._get(kind, {})
+        seen[visitor] = now
+        self._set(kind, seen)
+        if moved_from:
+            guests = self._get("guests", {})
+            guests.pop(moved_from, None)
+            self._set("guests", guests)
+        day = _day(now)
+        self._set(f"unique:{day}", self._get(f"unique:{day}", set()) | {visitor})
+        if new_visit:
+            self._set(f"visits:{day}", self._get(f"visits:{day}", 0) + 1)
+
+    def remove(self, *, visitor: str, member: bool) -> None:
+        kind = "members" if member else "guests"
+        seen = self._get(kind, {})
+        seen.pop(visitor, None)
+        self._set(kind, seen)
+
+    def online(self, *, now: float) -> tuple[int, int]:
+        counts = []
+        for kind in ("guests", "members"):
+            seen = {v: t for v, t in self._get(kind, {}).items() if t > now - WINDOW}
+            self._set(kind, seen)
+            counts.append(len(seen))
+        return counts[0], counts[1]
+
+    def day(self, day: str) -> tuple[int, int]:
+        return self._get(f"visits:{day}", 0), len(self._get(f"unique:{day}", set()))
+
+    def shared_get(self, name: str) -> str | None:
+        return self._get(name, None)
+
+    def shared_set(self, name: str, value: str, seconds: float) -> None:
+        self._set(name, value, seconds)
+
+
+def backend() -> RedisBackend | CacheBackend:
+    """The counter's store for this configuration (made once per process)."""
+    global _backend
+    key = (settings.REDIS_CACHE_URL, settings.CACHE_KEY_PREFIX)
+    if _backend is None or _backend[0] != key:
+        store = RedisBackend(*key) if settings.REDIS_CACHE_URL else CacheBackend(settings.CACHE_KEY_PREFIX)
+        _backend = (key, store)
+    return _backend[1]
+
+
+_backend = None
+
+
+def record(
+    *,
+    visitor: str,
+    member: bool,
+    last_seen: float | None,
+    now: float | None = None,
+    moved_from: str | None = None,
+) -> bool:
+    """Mark `visitor` online (at most once every WRITE_EVERY seconds); True if written."""
+    now = time.time() if now is None else now
+    if last_seen is not None and now - last_seen < WRITE_EVERY and not moved_from:
+        return False
+    new_visit = last_seen is None or now - last_seen >= VISIT_GAP
+    backend().touch(visitor=visitor, member=member, new_visit=new_visit, now=now, moved_from=moved_from)
+    return True
+
+
+def history_total() -> int:
+    """Visits of all days before today, from the database (cached for the day)."""
+    today = timezone.localdate()
+    key = f"online:history:{today.isoformat()}"
+    total = cache.get(key)
+    if total is None:
+        from .models import DailyVisits
+
+        total = DailyVisits.objects.filter(day__lt=today).aggregate(total=Sum("visits"))["total"] or 0
+        cache.set(key, total, 3600)
+    return total
+
+
+# The shared snapshot as this process last read it, and until when it holds.
+_held: tuple[float, Snapshot] | None = None
+
+
+def snapshot(*, now: float | None = None) -> Snapshot:
+    """The sidebar's figures, recomputed at most every ONLINE_COUNTER_READ_SECONDS for all processes.
+
+    The first process to need them after they expire computes and stores them
+    with their expiry time; every process then keeps that same snapshot until
+    that same moment, so all of them show the same figures and most pages
+    cost no round trip at all.
+    """
+    global _held
+    now = time.time() if now is None else now
+    if _held is not None and now < _held[0]:
+        return _held[1]
+    store = backend()
+    cached = store.shared_get("snapshot")
+    if cached is not None:
+        data = json.loads(cached)
+        until = data.pop("until")
+        result = Snapshot(**data)
+    else:
+        guests, members = store.online(now=now)
+        today, _unique = store.day(_day(now))
+        result = Snapshot(guests=guests, members=members, today=today, total=history_total() + today)
+        until = now + settings.ONLINE_COUNTER_READ_SECONDS
+        if settings.ONLINE_COUNTER_READ_SECONDS > 0:
+            store.shared_set(
+                "snapshot",
+                json.dumps({**asdict(result), "until": until}),
+                settings.ONLINE_COUNTER_READ_SECONDS,
+            )
+    _held = (until, result) if settings.ONLINE_COUNTER_READ_SECONDS > 0 else None
+    return result
+
+
+def copy_day(*, day: datetime.date) -> None:
+    """Copy one day's visits and unique visitors into DailyVisits (idempotent: it sets, never adds)."""
+    from .models import DailyVisits
+
+    visits, unique = backend().day(day.isoformat())
+    if visits or unique:
+        DailyVisits.objects.update_or_create(day=day, defaults={"visits": visits, "unique_visitors": unique})

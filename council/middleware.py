@@ -1,0 +1,83 @@
+"""Request middleware of the site app."""
+
+import logging
+import time
+from collections.abc import Callable
+
+import redis
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from . import counter
+
+logger = logging.getLogger(__name__)
+
+
+class OnlineCounterMiddleware:
+    """Mark the visitor online (see council.counter); never touches the database.
+
+    The visitor's id and last-seen time live in a small cookie, so most pages
+    cost a cookie read and nothing else. Members are counted by account; a
+    guest who logs in moves to the members instead of being counted twice.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self._counts(request, response):
+            try:
+                self._record(request, response)
+            except redis.RedisError as error:  # the page matters more than the counter
+                logger.warning("online counter: %s", error)
+        return response
+
+    @staticmethod
+    def _counts(request: HttpRequest, response: HttpResponse) -> bool:
+        return (
+            settings.ONLINE_COUNTER_ENABLED
+            and request.method in {"GET", "HEAD"}
+            and response.status_code < 400
+            and not request.path.startswith(counter.SKIPPED_PATHS)
+            and not counter.is_bot(request.headers.get("user-agent", ""))
+        )
+
+    @staticmethod
+    def _record(request: HttpRequest, response: HttpResponse) -> None:
+        visitor, last_seen = _read_cookie(request.COOKIES.get(counter.COOKIE, ""))
+        now = time.time()
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            member_id = f"m{user.pk}"
+            moved_from = visitor if visitor and not visitor.startswith("m") else None
+            written = counter.record(
+                visitor=member_id,
+                member=True,
+                last_seen=last_seen if visitor == member_id else None,
+                now=now,
+                moved_from=moved_from,
+            )
+            visitor = member_id
+        else:
+            if visitor is None or visitor.startswith("m"):
+                if visitor:  # just logged out: no longer a member online
+                    counter.backend().remove(visitor=visitor, member=True)
+                visitor, last_seen = counter.new_guest_id(), None
+            written = counter.record(visitor=visitor, member=False, last_seen=last_seen, now=now)
+        if written:
+            response.set_cookie(
+                counter.COOKIE,
+                f"{visitor}.{int(now)}",
+                max_age=365 * 86400,
+                httponly=True,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+
+
+def _read_cookie(value: str) -> tuple[str | None, float | None]:
+    visitor, _dot, seen = value.rpartition(".")
+    if not visitor or not seen.isdigit() or len(visitor) > 40:
+        return None, None
+    return visitor, float(seen)

@@ -1,0 +1,34 @@
+"""The sidebar's visit statistics."""
+
+import logging
+from functools import lru_cache
+
+import redis
+from django import template
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+
+from council import counter
+
+register = template.Library()
+logger = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=16)
+def _render(snapshot: counter.Snapshot, language: str) -> SafeString:
+    # The same figures are shown for seconds at a time: render them once.
+    return render_to_string("council/_counter.html", {"snapshot": snapshot})
+
+
+@register.simple_tag
+def online_counter() -> SafeString:
+    """Guests, members and total online; visits today and in all."""
+    if not settings.ONLINE_COUNTER_ENABLED:
+        return SafeString("")
+    try:
+        return _render(counter.snapshot(), get_language())
+    except redis.RedisError as error:
+        logger.warning("online counter: %s", error)
+        return SafeString("")

@@ -1,11 +1,18 @@
 import datetime
 
+from django import forms
 from django.contrib import admin
+from django.contrib.flatpages.admin import FlatPageAdmin
+from django.contrib.flatpages.forms import FlatpageForm
+from django.contrib.flatpages.models import FlatPage
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorFormField
 
 from . import counter
-from .models import DailyVisits
+from .models import EDITOR_EXTENSIONS, Article, Category, DailyVisits
+from .sanitize import clean_html
+from .uploads import clean_image_field
 
 CHART_DAYS = 90
 CHART_HEIGHT = 160
@@ -53,3 +60,83 @@ class DailyVisitsAdmin(admin.ModelAdmin):
             "title": _("Thống kê truy cập"),
         }
         return super().changelist_view(request, extra_context=extra_context)
+
+
+class ArticleAdminForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = [
+            "title",
+            "slug",
+            "category",
+            "summary",
+            "body",
+            "cover",
+            "cover_caption",
+            "cover_credit",
+            "author",
+            "source_name",
+            "source_url",
+            "status",
+            "published_at",
+            "meeting",
+            "provinces",
+        ]
+
+    def clean_cover(self):
+        return clean_image_field(self.cleaned_data.get("cover"))
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
+    list_display = ["title", "category", "status", "published_at", "is_public_now", "view_count"]
+    list_select_related = ["category"]
+    list_filter = ["status", "category", "published_at"]
+    search_fields = ["title", "summary", "author", "source_name"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["meeting", "provinces"]
+    readonly_fields = ["view_count"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "category", "summary", "body"]}),
+        (_("Ảnh đại diện"), {"fields": ["cover", "cover_caption", "cover_credit"]}),
+        (_("Nguồn"), {"fields": ["author", "source_name", "source_url"]}),
+        (_("Xuất bản"), {"fields": ["status", "published_at", "view_count"]}),
+        (_("Liên quan"), {"fields": ["meeting", "provinces"]}),
+    ]
+    actions = ["publish_now"]
+
+    @admin.display(description=_("đang hiện"), boolean=True)
+    def is_public_now(self, article: Article) -> bool:
+        return article.is_public
+
+    @admin.action(description=_("Xuất bản ngay"))
+    def publish_now(self, request, queryset):
+        for article in queryset:
+            article.publish()
+        self.message_user(request, _("Đã xuất bản %(n)d bài.") % {"n": queryset.count()})
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+    list_editable = ["order"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+class FlatPageAdminForm(FlatpageForm):
+    """The council's own pages: the same editor as the news, and the same sanitiser."""
+
+    content = ProseEditorFormField(
+        label=_("nội dung"), extensions=EDITOR_EXTENSIONS, sanitize=clean_html, required=False
+    )
+
+
+admin.site.unregister(FlatPage)
+
+
+@admin.register(FlatPage)
+class CouncilFlatPageAdmin(FlatPageAdmin):
+    form = FlatPageAdminForm

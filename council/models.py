@@ -1,7 +1,134 @@
 """The site's own data: news articles and visit statistics."""
 
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
+
+from meetings.models import Meeting
+from members.models import Province
+
+from .sanitize import clean_html
+from .uploads import validate_image
+
+# What the editor offers; the sanitiser (council.sanitize) decides what is kept.
+EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Underline": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False},
+    "Image": True,
+    "Table": True,
+}
+
+
+class Category(models.Model):
+    """A news category ("Tin Hội đồng", "Tin hoạt động", ...)."""
+
+    name = models.CharField(_("tên"), max_length=100, unique=True)
+    slug = models.SlugField(_("đường dẫn"), max_length=100, unique=True)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("chuyên mục")
+        verbose_name_plural = _("chuyên mục")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("news:category", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def public(self):
+        """Published articles whose publish time has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+
+class Article(models.Model):
+    """A news article about the council, its meetings and related events."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Bản nháp")
+        PUBLISHED = "published", _("Xuất bản")
+
+    title = models.CharField(_("tiêu đề"), max_length=255)
+    slug = models.SlugField(_("đường dẫn"), max_length=255, unique=True)
+    summary = models.TextField(_("tóm tắt"), blank=True)
+    body = ProseEditorField(_("nội dung"), extensions=EDITOR_EXTENSIONS, sanitize=clean_html, blank=True)
+    cover = models.ImageField(
+        _("ảnh đại diện"), upload_to="news/%Y/", blank=True, validators=[validate_image]
+    )
+    cover_caption = models.CharField(_("chú thích ảnh"), max_length=300, blank=True)
+    cover_credit = models.CharField(_("nguồn ảnh"), max_length=200, blank=True)
+    author = models.CharField(_("tác giả"), max_length=120, blank=True)
+    source_name = models.CharField(_("nguồn tin"), max_length=120, blank=True, help_text=_("Ví dụ: ICTNews."))
+    source_url = models.URLField(_("đường dẫn nguồn"), blank=True)
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("chuyên mục"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+    )
+    status = models.CharField(_("trạng thái"), max_length=16, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        _("thời điểm xuất bản"),
+        default=timezone.now,
+        help_text=_("Bài chỉ hiện trên trang từ thời điểm này."),
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("phiên họp liên quan"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+    )
+    provinces = models.ManyToManyField(
+        Province, verbose_name=_("tỉnh, thành phố liên quan"), blank=True, related_name="articles"
+    )
+    view_count = models.PositiveIntegerField(_("lượt xem"), default=0, editable=False)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at"]
+        verbose_name = _("bài viết")
+        verbose_name_plural = _("tin tức")
+        indexes = [models.Index(fields=["status", "published_at"], name="council_article_public_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("news:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    def publish(self, *, at=None) -> None:
+        """Publish now, or at `at` (scheduled)."""
+        self.status = self.Status.PUBLISHED
+        self.published_at = at or timezone.now()
+        self.save(update_fields=["status", "published_at", "updated_at"])
 
 
 class DailyVisits(models.Model):

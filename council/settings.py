@@ -426,3 +426,12 @@ CELERY_BEAT_SCHEDULE["council.copy_visits"] = {
     "task": "council.copy_visits",
     "schedule": 3600.0,  # hourly: today's figures so far, and yesterday's final ones
 }
+
+# --- News -----------------------------------------------------------------------------------
+
+NEWS_PER_PAGE = _read("NEWS_PER_PAGE", env.int, default=10)
+# How often the article views counted in the cache are written to the database.
+CELERY_BEAT_SCHEDULE["council.flush_views"] = {
+    "task": "council.flush_views",
+    "schedule": _read("NEWS_VIEWS_FLUSH_SECONDS", env.float, default=300.0),
+}

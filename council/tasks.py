@@ -5,7 +5,7 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from . import counter
+from . import counter, views_count
 
 
 @shared_task(name="council.copy_visits")
@@ -14,3 +14,9 @@ def copy_visits() -> None:
     today = timezone.localdate()
     for day in (today - datetime.timedelta(days=1), today):
         counter.copy_day(day=day)
+
+
+@shared_task(name="council.flush_views")
+def flush_views() -> None:
+    """Write the article views counted in the cache to the database."""
+    views_count.flush_views()

@@ -3,11 +3,13 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.flatpages.views import flatpage
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
-from . import views
+from . import feeds, views
+from .sitemaps import SITEMAPS
 
 admin.site.site_header = _("Hội đồng Giám đốc CNTT miền Trung – Tây Nguyên")
 admin.site.site_title = _("Quản trị Hội đồng")
@@ -16,6 +18,11 @@ admin.site.index_title = _("Quản trị nội dung")
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("tim-kiem/", views.SearchView.as_view(), name="search"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
+    path("phien-hop/rss/", feeds.MeetingsFeed(), name="meetings_rss"),
+    path("phien-hop/atom/", feeds.MeetingsAtom(), name="meetings_atom"),
     path("bench/hello", views.hello, name="hello"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("gioi-thieu/", flatpage, {"url": "/gioi-thieu/"}, name="about"),

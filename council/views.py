@@ -5,17 +5,112 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.views.decorators.cache import never_cache
-from django.views.generic import TemplateView
+from django.views.generic import DetailView, ListView, TemplateView
+
+from meetings.models import Agreement, Meeting, Photo
+
+from . import search, views_count
+from .models import Article, Category
 
 logger = logging.getLogger(__name__)
 
 
 class HomeView(TemplateView):
+    """Latest news, the next meeting, the last meeting with its photos, the latest agreements."""
+
     template_name = "council/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["articles"] = Article.objects.public().select_related("category")[:6]
+        context["next_meeting"] = (
+            Meeting.objects.upcoming().select_related("host_province").order_by("starts_at").first()
+        )
+        context["last_meeting"] = (
+            Meeting.objects.past()
+            .select_related("host_province")
+            .prefetch_related(Prefetch("photos", queryset=Photo.objects.all()))
+            .order_by("-starts_at")
+            .first()
+        )
+        context["agreements"] = Agreement.objects.filter(published=True).only("title", "slug", "signed_on")[
+            :3
+        ]
+        return context
+
+
+class NewsListView(ListView):
+    """The news, newest first, optionally of one category."""
+
+    template_name = "council/article_list.html"
+    context_object_name = "articles"
+
+    def get_paginate_by(self, queryset):
+        return settings.NEWS_PER_PAGE
+
+    def get_queryset(self):
+        articles = Article.objects.public().select_related("category")
+        self.category = None
+        if slug := self.kwargs.get("slug"):
+            self.category = get_object_or_404(Category, slug=slug)
+            articles = articles.filter(category=self.category)
+        return articles
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["categories"] = Category.objects.all()
+        context["category"] = self.category
+        return context
+
+
+class ArticleDetailView(DetailView):
+    """An article: counts the visitor's view (once a day) in the cache."""
+
+    template_name = "council/article_detail.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return Article.objects.public().select_related("category", "meeting")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        article = self.object
+        views_count.count_view(article_id=article.pk, visitor=views_count.visitor_key(self.request))
+        context["views"] = article.view_count + views_count.pending(article.pk)
+        latest = Article.objects.public().exclude(pk=article.pk).only("title", "slug", "published_at")
+        context["latest"] = latest[:5]
+        related = latest.filter(
+            Q(meeting=article.meeting_id) if article.meeting_id else Q(category=article.category_id)
+        )
+        context["related"] = related[:5] if (article.meeting_id or article.category_id) else []
+        context["share_url"] = self.request.build_absolute_uri(article.get_absolute_url())
+        return context
+
+
+class SearchView(TemplateView):
+    template_name = "council/search.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.get("q", "").strip()[:200]
+        context["query"] = query
+        context["hits"] = search.search(query) if query else []
+        return context
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /tai-khoan/",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
 def hello(request: HttpRequest) -> HttpResponse:
@@ -71,7 +166,3 @@ def server_error(request: HttpRequest) -> HttpResponse:
     # Rendered without the request: no context processor may touch the
     # database or the cache, which may be what failed.
     return HttpResponse(loader.get_template("500.html").render(), status=500)
-
-
-class NewsListView(TemplateView):
-    template_name = "council/article_list.html"

@@ -87,3 +87,28 @@ class NoticeFactory(factory.django.DjangoModelFactory):
     kind = Notice.Kind.INVITATION
     subject = factory.LazyAttribute(lambda o: f"Giấy mời: {o.meeting.title}")
     body = "Tổ giúp việc trân trọng kính mời Ông/Bà tham dự phiên họp."
+
+
+from council.models import Article, Category  # noqa: E402
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ["slug"]
+
+    name = "Tin Hội đồng"
+    slug = "tin-hoi-dong"
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+
+    title = factory.Sequence(lambda n: f"Tin số {n}")
+    slug = factory.Sequence(lambda n: f"tin-so-{n}")
+    summary = "Tóm tắt"
+    body = "<p>Nội dung</p>"
+    status = Article.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+    category = factory.SubFactory(CategoryFactory)

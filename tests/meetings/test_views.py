@@ -119,7 +119,7 @@ def test_meeting_page_queries_do_not_grow_with_photos_and_documents(client, djan
         )
     client.get(meeting.get_absolute_url())  # thumbnails are made and remembered once
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(meeting.get_absolute_url())
 
     assert len(response.context["meeting"].public_documents) == count

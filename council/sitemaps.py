@@ -1,0 +1,46 @@
+"""sitemap.xml: the public pages search engines should know."""
+
+from django.contrib.flatpages.sitemaps import FlatPageSitemap
+from django.contrib.sitemaps import Sitemap
+
+from meetings.models import Agreement, Meeting
+from members.models import Member
+
+from .models import Article
+
+
+class ArticleSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return Article.objects.public()
+
+    def lastmod(self, item: Article):
+        return item.updated_at
+
+
+class MeetingSitemap(Sitemap):
+    def items(self):
+        return Meeting.objects.public()
+
+    def lastmod(self, item: Meeting):
+        return item.updated_at
+
+
+class AgreementSitemap(Sitemap):
+    def items(self):
+        return Agreement.objects.filter(published=True)
+
+
+class MemberSitemap(Sitemap):
+    def items(self):
+        return Member.objects.filter(memberships__isnull=False).distinct()
+
+
+SITEMAPS = {
+    "tin-tuc": ArticleSitemap,
+    "phien-hop": MeetingSitemap,
+    "thoa-thuan": AgreementSitemap,
+    "thanh-vien": MemberSitemap,
+    "trang": FlatPageSitemap,
+}

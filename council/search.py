@@ -7,6 +7,7 @@ by how many of the words match and how often. Snippets are escaped, then the
 matching words are wrapped in <mark>.
 """
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -146,7 +147,7 @@ def _value(row, path: str):
 
 def snippet(text: str, words: list[str]) -> SafeString:
     """About SNIPPET characters around the first match, escaped, with the words marked."""
-    text = " ".join(strip_tags(text).split())
+    text = " ".join(html.unescape(strip_tags(text)).split())
     folded = fold(text)
     first = min([folded.find(w) for w in words if folded.find(w) >= 0] or [0])
     start = max(first - SNIPPET // 3, 0)

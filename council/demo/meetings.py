@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw
 
+from council.text import fold
 from meetings.models import AgendaItem, Agreement, Attendance, Document, Meeting, Photo, Recommendation
 from members.models import Member, Organisation, Province
 
@@ -111,7 +112,8 @@ def placeholder_photo(caption: str, number: int) -> ContentFile:
     image = Image.new("RGB", (1200, 800), (11 + number * 30, 79, 138))
     draw = ImageDraw.Draw(image)
     draw.rectangle((40, 40, 1160, 760), outline=(244, 196, 48), width=6)
-    wrapped = textwrap.fill("Ảnh minh họa (không phải ảnh thật): " + caption, width=48)
+    # Pillow's built-in font has no Vietnamese letters: the label is written without diacritics.
+    wrapped = textwrap.fill("ANH MINH HOA (khong phai anh that): " + fold(caption), width=48)
     draw.multiline_text((80, 320), wrapped, fill=(255, 255, 255), font_size=34, spacing=10)
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=80)
@@ -201,16 +203,3 @@ def load() -> None:
         ]
     )
     agreement.parties.set(parties)
-    Meeting.objects.update_or_create(
-        slug="hop-hoi-dong-giam-doc-cntt-nam-2018",
-        defaults={
-            "title": "Phiên họp Hội đồng Giám đốc CNTT khu vực miền Trung – Tây Nguyên năm 2018",
-            "year": 2018,
-            "starts_at": datetime.datetime(2018, 8, 1, 8, 0, tzinfo=TZ),
-            "host_province": provinces.get("Gia Lai"),
-            "venue": "Gia Lai",
-            "status": Meeting.Status.HELD,
-            "summary": "Theo kết luận phiên họp năm 2017, phiên họp năm 2018 được tổ chức tại tỉnh Gia Lai "
-            "(ngày cụ thể chưa có trong tư liệu của trang).",
-        },
-    )

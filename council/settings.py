@@ -194,6 +194,22 @@ else:
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
     CELERY_BROKER_URL = ""
 
+CACHES["thumbnails"] = (
+    {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Beside the sessions (database N+1): flushing the page cache leaves it.
+        "LOCATION": redis_db(REDIS_URL, 1),
+        "KEY_PREFIX": f"{CACHE_KEY_PREFIX}:thumbnails",
+        "TIMEOUT": None,
+    }
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "thumbnails",
+        "TIMEOUT": None,
+    }
+)
+
 # Rendered template fragments that are the same for every visitor and change
 # only with a deploy (the footer): kept in each process, never shared state.
 CACHES["fragments"] = {
@@ -359,6 +375,9 @@ THUMBNAIL_PRESERVE_FORMAT = False
 THUMBNAIL_FORMAT = "JPEG"
 THUMBNAIL_QUALITY = 82
 THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
+# sorl remembers which thumbnails exist in the database, cached in an alias of
+# its own: emptying the page cache does not send every image back to the database.
+THUMBNAIL_CACHE = "thumbnails"
 
 # --- Logging --------------------------------------------------------------------------------
 

@@ -6,10 +6,10 @@ natural keys), so `manage.py load_demo` can run any number of times.
 
 from django.db import transaction
 
-from . import site
+from . import polls, site
 
 # In dependency order; later features add their module here.
-PARTS = [site]
+PARTS = [site, polls]
 
 
 @transaction.atomic

@@ -62,7 +62,7 @@ class ChoiceInline(admin.TabularInline):
 
 class PollAdminForm(forms.ModelForm):
     show_in_sidebar = forms.BooleanField(
-        label=_("hiện ở thanh bên"),
+        label=_("Hiện ở thanh bên"),
         required=False,
         help_text=_("Đánh dấu để đưa cuộc thăm dò này lên thanh bên, thay cho cuộc đang hiện ở đó."),
     )
@@ -84,7 +84,6 @@ class PollAdmin(admin.ModelAdmin):
         "state",
         "opens_at",
         "closes_at",
-        "audience",
         "featured",
         "vote_total",
         "results_summary",

@@ -1,27 +1,32 @@
 """What the poll block keeps in Django's cache (Redis in production).
 
 Only what is the same for every visitor is cached: the featured poll with its
-choices, and the rendered results fragment (through `{% cache %}` in the
-template, keyed by the poll, the results version below and the language).
+choices, and the rendered results fragment of a poll in each language.
 Nothing here carries a CSRF token or anything about the visitor.
 
-The results version is a random token that changes, after commit, whenever a
-vote is cast or the poll or its choices are edited. A reader that took the
-old version may still store a fragment under it, but nobody will read that
-key again: no window in which a stale count can be cached as current.
+A poll's results version is a random token that changes, after commit,
+whenever a vote is cast or the poll or its choices are edited. The fragment
+is stored with the version it was rendered under and used only while that
+version is current. A reader that read the version before a vote committed
+may still store a fragment counted before it, but under the old version,
+which nobody accepts any more: no window in which a stale count passes for
+the current one. Reading both keys is one round trip (get_many).
 """
 
 import secrets
+from collections.abc import Callable
 
 from django.core.cache import cache
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from .models import Poll
 
 FEATURED_KEY = "polls:featured"
 FEATURED_TIMEOUT = 600
 RESULTS_VERSION_KEY = "polls:results-version:{poll_id}"
-# How long an orphaned fragment lingers; live ones are replaced on every vote.
-RESULTS_FRAGMENT_TIMEOUT = 600
+RESULTS_FRAGMENT_KEY = "polls:results:{poll_id}:{language}"
+RESULTS_FRAGMENT_TIMEOUT = 3600
 
 
 def featured_poll() -> Poll | None:
@@ -39,15 +44,21 @@ def forget_featured_poll() -> None:
     cache.delete(FEATURED_KEY)
 
 
-def results_version(poll_id: int) -> str:
-    """The current version of a poll's results, for the fragment's cache key."""
-    key = RESULTS_VERSION_KEY.format(poll_id=poll_id)
-    version = cache.get(key)
+def results_fragment(poll_id: int, render: Callable[[], str]) -> str:
+    """The poll's rendered results in the active language: cached if current, else `render()`."""
+    version_key = RESULTS_VERSION_KEY.format(poll_id=poll_id)
+    fragment_key = RESULTS_FRAGMENT_KEY.format(poll_id=poll_id, language=get_language())
+    found = cache.get_many([version_key, fragment_key])
+    version, cached = found.get(version_key), found.get(fragment_key)
+    if version is not None and cached is not None and cached[0] == version:
+        return mark_safe(cached[1])  # our own template's output, stored as it was rendered
     if version is None:
         version = secrets.token_hex(8)
-        if not cache.add(key, version, timeout=None):
-            version = cache.get(key) or version  # another process set it first
-    return version
+        if not cache.add(version_key, version, timeout=None):
+            version = cache.get(version_key) or version  # another process started it first
+    html = render()
+    cache.set(fragment_key, (version, str(html)), RESULTS_FRAGMENT_TIMEOUT)
+    return html
 
 
 def forget_results(poll_id: int) -> None:

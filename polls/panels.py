@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 
 from . import caching
 from .models import Poll, Vote
@@ -19,10 +20,14 @@ class PollPanel:
     (the poll's own page and the sidebar).
     """
 
-    def __init__(self, poll: Poll, *, voter: Voter, place: str = "sidebar") -> None:
+    def __init__(
+        self, poll: Poll, *, voter: Voter, place: str = "sidebar", voted_for: int | None = None
+    ) -> None:
         self.poll = poll
         self.voter = voter
         self.place = place
+        if voted_for is not None:
+            self.my_choice_id = voted_for  # just cast: no need to look it up
 
     @classmethod
     def for_request(cls, poll: Poll, request: HttpRequest, *, place: str = "sidebar") -> PollPanel:
@@ -61,14 +66,14 @@ class PollPanel:
 
     @cached_property
     def results(self) -> Results:
-        """Counted only when the cached fragment is missing (the template reads it inside {% cache %})."""
         return count_results(self.poll.pk)
 
     @cached_property
-    def results_version(self) -> str:
-        return caching.results_version(self.poll.pk)
-
-    fragment_timeout = caching.RESULTS_FRAGMENT_TIMEOUT
+    def results_html(self) -> str:
+        """The results fragment, from the cache; counted and rendered only when it is stale."""
+        return caching.results_fragment(
+            self.poll.pk, lambda: render_to_string("polls/_poll_results.html", {"results": self.results})
+        )
 
     @property
     def dom_id(self) -> str:

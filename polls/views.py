@@ -75,17 +75,29 @@ def _next_url(request: HttpRequest, poll: Poll) -> str:
 
 
 def _answer(
-    request: HttpRequest, poll: Poll, voter: Voter, *, message: str, level: int, status: int
+    request: HttpRequest,
+    poll: Poll,
+    voter: Voter,
+    *,
+    message: str,
+    level: int,
+    status: int,
+    voted_for: int | None = None,
 ) -> HttpResponse:
     """The outcome of a vote: JSON with the new block, or a message and a redirect."""
     if not wants_json(request):
         messages.add_message(request, level, message)
         return redirect(_next_url(request, poll))
     place = request.POST.get("place", "sidebar")
-    panel = PollPanel(poll, voter=voter, place=place if place in PLACES else "sidebar")
+    panel = PollPanel(poll, voter=voter, place=place if place in PLACES else "sidebar", voted_for=voted_for)
     html = render_to_string(
         "polls/_poll_body.html",
-        {"panel": panel, "notice": message, "notice_level": messages.DEFAULT_TAGS[level]},
+        {
+            "panel": panel,
+            "notice": message,
+            "notice_level": messages.DEFAULT_TAGS[level],
+            "next_url": _next_url(request, poll),
+        },
         request=request,
     )
     payload = {"ok": status == 200, "message": message, "html": html, "poll": panel.as_json()}
@@ -106,8 +118,9 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         message = form.errors["choice"][0]
         return _answer(request, poll, voter, message=message, level=messages.ERROR, status=400)
+    choice = form.cleaned_data["choice"]
     try:
-        cast_vote(choice=form.cleaned_data["choice"], voter_key=voter.key, user=voter.user)
+        cast_vote(choice=choice, voter_key=voter.key, user=voter.user)
     except VoteRefused as refusal:
         status = 409 if isinstance(refusal, AlreadyVoted) else 403
         # A new guest's token is not kept: nothing was recorded under it.
@@ -115,7 +128,13 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
             request, poll, voter, message=str(refusal.message), level=messages.WARNING, status=status
         )
     response = _answer(
-        request, poll, voter, message=_("Cảm ơn bạn đã bình chọn."), level=messages.SUCCESS, status=200
+        request,
+        poll,
+        voter,
+        message=_("Cảm ơn bạn đã bình chọn."),
+        level=messages.SUCCESS,
+        status=200,
+        voted_for=choice.pk,
     )
     voter.remember(response)
     return response

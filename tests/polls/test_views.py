@@ -362,3 +362,24 @@ def test_archive_lists_open_then_past_polls(client, demo):
         < page.index("Câu hỏi năm 2016?")
     )
     assert re.search(r"Câu hỏi năm 2016\? \d\d/\d\d/\d{4} 3 ", page)
+
+
+def test_a_choice_that_is_not_a_number_is_refused(client, demo):
+    response = client.post(vote_url(demo), {"choice": "1 OR 1=1"}, **JSON)
+
+    assert response.status_code == 400
+    assert response.json()["message"] == "Phương án đã chọn không thuộc cuộc thăm dò này."
+
+
+def test_a_refusal_as_json_keeps_the_page_it_came_from(client, settings):
+    settings.POLLS_VOTES_PER_MINUTE = 1
+    poll, (yes, _) = poll_with_choices("Có", "Không")
+    client.post(vote_url(poll), {"choice": yes.pk}, REMOTE_ADDR="10.0.0.1")
+
+    other = poll_with_choices("Có", "Không")
+    response = client.post(
+        vote_url(other[0]), {"choice": other[1][0].pk, "next": "/phien-hop/"}, REMOTE_ADDR="10.0.0.1", **JSON
+    )
+
+    assert response.status_code == 429
+    assert '<input type="hidden" name="next" value="/phien-hop/">' in response.json()["html"]

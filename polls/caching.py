@@ -13,20 +13,25 @@ which nobody accepts any more: no window in which a stale count passes for
 the current one. Reading both keys is one round trip (get_many).
 """
 
+import functools
+import hashlib
 import secrets
 from collections.abc import Callable
 
 from django.core.cache import cache
+from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from .models import Poll
+from .results import Results
 
 FEATURED_KEY = "polls:featured"
 FEATURED_TIMEOUT = 600
 RESULTS_VERSION_KEY = "polls:results-version:{poll_id}"
 RESULTS_FRAGMENT_KEY = "polls:results:{poll_id}:{language}"
 RESULTS_FRAGMENT_TIMEOUT = 3600
+RESULTS_TEMPLATE = "polls/_poll_results.html"
 
 
 def featured_poll() -> Poll | None:
@@ -44,20 +49,31 @@ def forget_featured_poll() -> None:
     cache.delete(FEATURED_KEY)
 
 
-def results_fragment(poll_id: int, render: Callable[[], str]) -> str:
-    """The poll's rendered results in the active language: cached if current, else `render()`."""
+@functools.cache
+def _template_digest() -> str:
+    """A fingerprint of the results template: a deploy that changes it never serves old markup."""
+    return hashlib.sha256(get_template(RESULTS_TEMPLATE).template.source.encode()).hexdigest()[:12]
+
+
+def results_fragment(poll_id: int, results: Callable[[], Results]) -> str:
+    """The poll's results rendered in the active language: from the cache if current.
+
+    `results()` is called (one aggregate query) only when the cached fragment
+    is missing or stale.
+    """
     version_key = RESULTS_VERSION_KEY.format(poll_id=poll_id)
     fragment_key = RESULTS_FRAGMENT_KEY.format(poll_id=poll_id, language=get_language())
     found = cache.get_many([version_key, fragment_key])
     version, cached = found.get(version_key), found.get(fragment_key)
-    if version is not None and cached is not None and cached[0] == version:
-        return mark_safe(cached[1])  # our own template's output, stored as it was rendered
     if version is None:
         version = secrets.token_hex(8)
         if not cache.add(version_key, version, timeout=None):
             version = cache.get(version_key) or version  # another process started it first
-    html = render()
-    cache.set(fragment_key, (version, str(html)), RESULTS_FRAGMENT_TIMEOUT)
+    stamp = f"{version}:{_template_digest()}"
+    if cached is not None and cached[0] == stamp:
+        return mark_safe(cached[1])  # our own template's output, stored as it was rendered
+    html = render_to_string(RESULTS_TEMPLATE, {"results": results()})
+    cache.set(fragment_key, (stamp, str(html)), RESULTS_FRAGMENT_TIMEOUT)
     return html
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 
 from . import caching
 from .models import Poll, Vote
@@ -71,9 +70,7 @@ class PollPanel:
     @cached_property
     def results_html(self) -> str:
         """The results fragment, from the cache; counted and rendered only when it is stale."""
-        return caching.results_fragment(
-            self.poll.pk, lambda: render_to_string("polls/_poll_results.html", {"results": self.results})
-        )
+        return caching.results_fragment(self.poll.pk, lambda: self.results)
 
     @property
     def dom_id(self) -> str:

@@ -19,6 +19,8 @@ PAGES = [
     "/thanh-vien/",
     "/phien-hop/",
     "/tin-tuc/",
+    "/binh-chon/",
+    "/binh-chon/y-kien-ve-website-hdgdcntt/",
     "/healthz",
 ]
 

@@ -454,3 +454,13 @@ CELERY_BEAT_SCHEDULE["council.flush_views"] = {
     "task": "council.flush_views",
     "schedule": _read("NEWS_VIEWS_FLUSH_SECONDS", env.float, default=300.0),
 }
+
+# --- Polls (the visitor poll) -----------------------------------------------------------------
+
+# Vote attempts one client IP may send per minute (the real IP, see CLIENT_IP_HEADER).
+# Generous: a provincial network is one NAT, and a voter is never identified by IP.
+POLLS_VOTES_PER_MINUTE = _read("POLLS_VOTES_PER_MINUTE", env.int, default=30)
+if POLLS_VOTES_PER_MINUTE < 1:
+    raise ImproperlyConfigured(
+        f"Environment variable POLLS_VOTES_PER_MINUTE is invalid: must be at least 1, got {POLLS_VOTES_PER_MINUTE}"
+    )

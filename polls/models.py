@@ -1,1 +1,181 @@
 """Visitor polls, their choices and votes."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.db.models.functions import Now
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PollQuerySet(models.QuerySet):
+    def started(self, now: datetime.datetime | None = None):
+        """Polls the public may see: open now, or open once and since closed."""
+        return self.filter(opens_at__lte=now or timezone.now())
+
+    def open(self, now: datetime.datetime | None = None):
+        """Polls taking votes now."""
+        now = now or timezone.now()
+        return self.filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now), opens_at__lte=now)
+
+    def closed(self, now: datetime.datetime | None = None):
+        """Polls that have stopped taking votes: the archive."""
+        return self.filter(closes_at__lte=now or timezone.now())
+
+
+class Poll(models.Model):
+    """A question put to the site's visitors, or to council members only."""
+
+    class Audience(models.TextChoices):
+        EVERYONE = "everyone", _("Mọi người")
+        MEMBERS = "members", _("Chỉ thành viên đã đăng nhập")
+
+    class ResultsShown(models.TextChoices):
+        ALWAYS = "always", _("Luôn luôn")
+        AFTER_VOTING = "after_voting", _("Sau khi bình chọn")
+        AFTER_CLOSING = "after_closing", _("Sau khi kết thúc")
+
+    question = models.CharField(_("câu hỏi"), max_length=300)
+    slug = models.SlugField(_("đường dẫn"), max_length=100, unique=True)
+    description = models.TextField(
+        _("giới thiệu"), blank=True, help_text=_("Vài dòng giải thích, hiện trên trang của cuộc thăm dò.")
+    )
+    opens_at = models.DateTimeField(_("mở lúc"), default=timezone.now)
+    closes_at = models.DateTimeField(
+        _("kết thúc lúc"), null=True, blank=True, help_text=_("Để trống: mở cho đến khi kết thúc bằng tay.")
+    )
+    audience = models.CharField(
+        _("ai được bình chọn"), max_length=16, choices=Audience, default=Audience.EVERYONE
+    )
+    results_shown = models.CharField(
+        _("hiện kết quả"), max_length=16, choices=ResultsShown, default=ResultsShown.ALWAYS
+    )
+    featured = models.BooleanField(
+        _("hiện ở thanh bên"), default=False, help_text=_("Mỗi lúc chỉ một cuộc thăm dò hiện ở thanh bên.")
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    objects = PollQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opens_at", "-pk"]
+        verbose_name = _("cuộc thăm dò")
+        verbose_name_plural = _("cuộc thăm dò")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["featured"],
+                condition=Q(featured=True),
+                name="polls_poll_one_featured",
+                violation_error_message=_("Đã có một cuộc thăm dò khác hiện ở thanh bên."),
+            ),
+            models.CheckConstraint(
+                condition=Q(closes_at__isnull=True) | Q(closes_at__gte=models.F("opens_at")),
+                name="polls_poll_closes_after_opening",
+                violation_error_message=_("Thời điểm kết thúc phải sau thời điểm mở."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.question
+
+    def get_absolute_url(self) -> str:
+        return reverse("polls:detail", kwargs={"slug": self.slug})
+
+    def is_open_at(self, moment: datetime.datetime) -> bool:
+        return self.opens_at <= moment and (self.closes_at is None or moment < self.closes_at)
+
+    @property
+    def is_open(self) -> bool:
+        return self.is_open_at(timezone.now())
+
+    @property
+    def has_started(self) -> bool:
+        return self.opens_at <= timezone.now()
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closes_at is not None and self.closes_at <= timezone.now()
+
+    @property
+    def members_only(self) -> bool:
+        return self.audience == self.Audience.MEMBERS
+
+    def results_visible(self, *, has_voted: bool) -> bool:
+        """Whether a visitor who has (or has not) voted may see the results now."""
+        if self.results_shown == self.ResultsShown.ALWAYS or self.is_closed:
+            return True
+        return self.results_shown == self.ResultsShown.AFTER_VOTING and has_voted
+
+
+class ChoiceQuerySet(models.QuerySet):
+    def with_vote_counts(self):
+        """Each choice with `vote_count`, counted in the same (single) query."""
+        return self.annotate(vote_count=Count("votes")).order_by("order", "pk")
+
+
+class Choice(models.Model):
+    """One of a poll's possible answers."""
+
+    poll = models.ForeignKey(
+        Poll, verbose_name=_("cuộc thăm dò"), on_delete=models.CASCADE, related_name="choices"
+    )
+    text = models.CharField(_("lựa chọn"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    objects = ChoiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("lựa chọn")
+        verbose_name_plural = _("lựa chọn")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["poll", "text"],
+                name="polls_choice_unique_text",
+                violation_error_message=_("Cuộc thăm dò đã có lựa chọn này."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Vote(models.Model):
+    """One voter's vote in one poll; the unique constraint is what makes it one."""
+
+    poll = models.ForeignKey(
+        Poll, verbose_name=_("cuộc thăm dò"), on_delete=models.CASCADE, related_name="votes"
+    )
+    # RESTRICT: a choice that has votes is never deleted on its own, but deleting
+    # the whole poll still takes its choices and votes with it.
+    choice = models.ForeignKey(
+        Choice, verbose_name=_("lựa chọn"), on_delete=models.RESTRICT, related_name="votes"
+    )
+    # "user:<id>" for a logged-in member, "guest:<token>" for a visitor with the
+    # signed cookie; never an IP address.
+    voter_key = models.CharField(_("người bình chọn"), max_length=80)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="poll_votes",
+    )
+    # The database's clock, read after the poll row was locked: the same clock
+    # that close_poll() writes closes_at with, so the two compare exactly.
+    created_at = models.DateTimeField(_("bình chọn lúc"), db_default=Now())
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("phiếu bình chọn")
+        verbose_name_plural = _("phiếu bình chọn")
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "voter_key"], name="polls_vote_unique_voter"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Phiếu số %(number)s") % {"number": self.pk}

@@ -1,1 +1,151 @@
-"""Public pages of this app."""
+"""Public pages of this app: the archive, a poll's page, and the vote.
+
+The vote works without JavaScript (POST, a message, a redirect) and, asked for
+JSON (static/js/poll.js does), answers with the re-rendered poll block instead.
+"""
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, ListView
+
+from . import throttle
+from .forms import VoteForm
+from .models import Poll
+from .panels import PollPanel
+from .services import AlreadyVoted, VoteRefused, cast_vote
+from .voters import Voter
+
+PLACES = {"sidebar", "page"}
+
+
+def wants_json(request: HttpRequest) -> bool:
+    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+
+
+class PollListView(ListView):
+    """Polls taking votes now, then the archive of past ones with their totals."""
+
+    template_name = "polls/poll_list.html"
+    context_object_name = "past_polls"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return Poll.objects.closed().annotate(vote_total=Count("votes")).order_by("-closes_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["open_polls"] = Poll.objects.open()
+        return context
+
+
+class PollDetailView(DetailView):
+    """A poll's page with its full results; JSON when the request asks for it."""
+
+    queryset = Poll.objects.started().prefetch_related("choices")
+    template_name = "polls/poll_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["panel"] = PollPanel.for_request(self.object, self.request, place="page")
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        if wants_json(self.request):
+            response = JsonResponse(context["panel"].as_json())
+        else:
+            response = super().render_to_response(context, **response_kwargs)
+        patch_vary_headers(response, ["Accept"])
+        return response
+
+
+def _next_url(request: HttpRequest, poll: Poll) -> str:
+    url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return poll.get_absolute_url()
+
+
+def _answer(
+    request: HttpRequest,
+    poll: Poll,
+    voter: Voter,
+    *,
+    message: str,
+    level: int,
+    status: int,
+    voted_for: int | None = None,
+) -> HttpResponse:
+    """The outcome of a vote: JSON with the new block, or a message and a redirect."""
+    if not wants_json(request):
+        messages.add_message(request, level, message)
+        return redirect(_next_url(request, poll))
+    place = request.POST.get("place", "sidebar")
+    panel = PollPanel(poll, voter=voter, place=place if place in PLACES else "sidebar", voted_for=voted_for)
+    html = render_to_string(
+        "polls/_poll_body.html",
+        {
+            "panel": panel,
+            "notice": message,
+            "notice_level": messages.DEFAULT_TAGS[level],
+            "next_url": _next_url(request, poll),
+        },
+        request=request,
+    )
+    payload = {"ok": status == 200, "message": message, "html": html, "poll": panel.as_json()}
+    return JsonResponse(payload, status=status)
+
+
+@require_POST
+def vote(request: HttpRequest, slug: str) -> HttpResponse:
+    """Cast the visitor's vote in a poll, once."""
+    poll = get_object_or_404(Poll.objects.prefetch_related("choices"), slug=slug)
+    wait = throttle.seconds_to_wait(request)
+    if wait:
+        response = _throttled(request, poll, wait)
+        response["Retry-After"] = str(wait)
+        return response
+    form = VoteForm(request.POST, poll=poll)
+    voter = Voter.from_request(request, issue=True)
+    if not form.is_valid():
+        message = form.errors["choice"][0]
+        return _answer(request, poll, voter, message=message, level=messages.ERROR, status=400)
+    choice = form.cleaned_data["choice"]
+    try:
+        cast_vote(choice=choice, voter_key=voter.key, user=voter.user)
+    except VoteRefused as refusal:
+        status = 409 if isinstance(refusal, AlreadyVoted) else 403
+        # A new guest's token is not kept: nothing was recorded under it.
+        return _answer(
+            request, poll, voter, message=str(refusal.message), level=messages.WARNING, status=status
+        )
+    response = _answer(
+        request,
+        poll,
+        voter,
+        message=_("Cảm ơn bạn đã bình chọn."),
+        level=messages.SUCCESS,
+        status=200,
+        voted_for=choice.pk,
+    )
+    voter.remember(response)
+    return response
+
+
+def _throttled(request: HttpRequest, poll: Poll, wait: int) -> HttpResponse:
+    message = _("Bạn đã gửi quá nhiều phiếu trong thời gian ngắn. Vui lòng thử lại sau %(seconds)s giây.") % {
+        "seconds": wait
+    }
+    if wants_json(request):
+        return _answer(
+            request, poll, Voter.from_request(request), message=message, level=messages.ERROR, status=429
+        )
+    return render(request, "polls/vote_throttled.html", {"poll": poll, "message": message}, status=429)

@@ -3,6 +3,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 from django.utils.text import slugify
 
 from members.models import Member, Membership, Organisation, Province, User
@@ -61,8 +62,6 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 from datetime import timedelta  # noqa: E402
 
-from django.utils import timezone  # noqa: E402
-
 from meetings.models import Meeting, Notice  # noqa: E402
 
 
@@ -112,3 +111,39 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     status = Article.Status.PUBLISHED
     published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
     category = factory.SubFactory(CategoryFactory)
+
+
+# --- Polls ---------------------------------------------------------------------------
+
+
+class PollFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "polls.Poll"
+
+    question = factory.Sequence(lambda n: f"Câu hỏi thăm dò số {n}?")
+    slug = factory.Sequence(lambda n: f"cau-hoi-{n}")
+    opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+
+
+class ChoiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "polls.Choice"
+
+    poll = factory.SubFactory(PollFactory)
+    text = factory.Sequence(lambda n: f"Phương án {n}")
+    order = factory.Sequence(lambda n: n)
+
+
+class VoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "polls.Vote"
+
+    choice = factory.SubFactory(ChoiceFactory)
+    poll = factory.SelfAttribute("choice.poll")
+    voter_key = factory.Sequence(lambda n: f"guest:factory-{n}")
+
+
+def poll_with_choices(*texts: str, **poll_fields):
+    """A poll and its choices, in order: `poll, [choice, ...]`."""
+    poll = PollFactory(**poll_fields)
+    return poll, [ChoiceFactory(poll=poll, text=text, order=i) for i, text in enumerate(texts)]

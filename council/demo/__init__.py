@@ -6,10 +6,10 @@ natural keys), so `manage.py load_demo` can run any number of times.
 
 from django.db import transaction
 
-from . import counter, meetings, members, news, notices, site
+from . import counter, meetings, members, news, notices, polls, site
 
 # In dependency order; later features add their module here.
-PARTS = [site, members, meetings, news, notices, counter]
+PARTS = [site, members, meetings, news, notices, polls, counter]
 
 
 @transaction.atomic

@@ -89,7 +89,7 @@ def test_member_list_queries_do_not_grow_with_members(client, django_assert_num_
     for _ in range(count):
         MembershipFactory()
 
-    with django_assert_num_queries(3):  # memberships, provinces, visit history (cached daily)
+    with django_assert_num_queries(4):  # memberships, provinces; sidebar: visit history, featured poll
         response = client.get(reverse("members:list"))
 
     assert len(response.context["memberships"]) == count

@@ -1,0 +1,82 @@
+"""What the poll block keeps in Django's cache (Redis in production).
+
+Only what is the same for every visitor is cached: the featured poll with its
+choices, and the rendered results fragment of a poll in each language.
+Nothing here carries a CSRF token or anything about the visitor.
+
+A poll's results version is a random token that changes, after commit,
+whenever a vote is cast or the poll or its choices are edited. The fragment
+is stored with the version it was rendered under and used only while that
+version is current. A reader that read the version before a vote committed
+may still store a fragment counted before it, but under the old version,
+which nobody accepts any more: no window in which a stale count passes for
+the current one. Reading both keys is one round trip (get_many).
+"""
+
+import functools
+import hashlib
+import secrets
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.template.loader import get_template, render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from .models import Poll
+from .results import Results
+
+FEATURED_KEY = "polls:featured"
+FEATURED_TIMEOUT = 600
+RESULTS_VERSION_KEY = "polls:results-version:{poll_id}"
+RESULTS_FRAGMENT_KEY = "polls:results:{poll_id}:{language}"
+RESULTS_FRAGMENT_TIMEOUT = 3600
+RESULTS_TEMPLATE = "polls/_poll_results.html"
+
+
+def featured_poll() -> Poll | None:
+    """The poll shown in the sidebar (whatever its dates), with its choices."""
+    cached = cache.get(FEATURED_KEY)
+    if cached is not None:
+        return cached[0]
+    poll = Poll.objects.filter(featured=True).prefetch_related("choices").first()
+    # A one-item list, so that "no featured poll" is cached too.
+    cache.set(FEATURED_KEY, [poll], FEATURED_TIMEOUT)
+    return poll
+
+
+def forget_featured_poll() -> None:
+    cache.delete(FEATURED_KEY)
+
+
+@functools.cache
+def _template_digest() -> str:
+    """A fingerprint of the results template: a deploy that changes it never serves old markup."""
+    return hashlib.sha256(get_template(RESULTS_TEMPLATE).template.source.encode()).hexdigest()[:12]
+
+
+def results_fragment(poll_id: int, results: Callable[[], Results]) -> str:
+    """The poll's results rendered in the active language: from the cache if current.
+
+    `results()` is called (one aggregate query) only when the cached fragment
+    is missing or stale.
+    """
+    version_key = RESULTS_VERSION_KEY.format(poll_id=poll_id)
+    fragment_key = RESULTS_FRAGMENT_KEY.format(poll_id=poll_id, language=get_language())
+    found = cache.get_many([version_key, fragment_key])
+    version, cached = found.get(version_key), found.get(fragment_key)
+    if version is None:
+        version = secrets.token_hex(8)
+        if not cache.add(version_key, version, timeout=None):
+            version = cache.get(version_key) or version  # another process started it first
+    stamp = f"{version}:{_template_digest()}"
+    if cached is not None and cached[0] == stamp:
+        return mark_safe(cached[1])  # our own template's output, stored as it was rendered
+    html = render_to_string(RESULTS_TEMPLATE, {"results": results()})
+    cache.set(fragment_key, (stamp, str(html)), RESULTS_FRAGMENT_TIMEOUT)
+    return html
+
+
+def forget_results(poll_id: int) -> None:
+    """Make every cached rendering of this poll's results stale (call on commit)."""
+    cache.set(RESULTS_VERSION_KEY.format(poll_id=poll_id), secrets.token_hex(8), timeout=None)

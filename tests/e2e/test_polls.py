@@ -1,0 +1,58 @@
+import pytest
+
+from council.demo import polls as demo_polls
+from polls.models import Vote
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo():
+    demo_polls.load()
+
+
+def test_poll_votes_without_leaving_the_page(live_server, page, screenshot, demo):
+    problems = []
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.goto(live_server.url + "/phien-hop/")
+    sidebar = page.get_by_role("region", name="Thăm dò ý kiến")
+
+    sidebar.get_by_role("radio", name="Cần thêm chủ đề").check()
+    with page.expect_response(lambda r: "/binh-chon/" in r.url) as answer:
+        sidebar.get_by_role("button", name="Bình chọn").click()
+
+    assert answer.value.status == 200
+    assert answer.value.headers["content-type"] == "application/json"
+    status = sidebar.get_by_role("status")
+    assert status.inner_text() == "Cảm ơn bạn đã bình chọn."
+    assert page.url == live_server.url + "/phien-hop/"
+    text = sidebar.inner_text()
+    assert "Bạn đã bình chọn: Cần thêm chủ đề" in text
+    assert "6 phiếu (35 %)" in text
+    assert "Tổng số phiếu: 17" in text
+    assert sidebar.get_by_role("button", name="Bình chọn").count() == 0
+    screenshot("poll-voted")
+
+    page.reload()
+    assert "Bạn đã bình chọn: Cần thêm chủ đề" in sidebar.inner_text()
+    assert Vote.objects.filter(voter_key__startswith="guest:").count() == 1
+    assert problems == []
+
+
+def test_poll_works_without_javascript(browser, live_server, demo):
+    context = browser.new_context(locale="vi-VN", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    sidebar = page.get_by_role("region", name="Thăm dò ý kiến")
+
+    sidebar.get_by_role("radio", name="Đạt yêu cầu", exact=True).check()
+    sidebar.get_by_role("button", name="Bình chọn").click()
+    page.wait_for_load_state()
+
+    assert page.url == live_server.url + "/"
+    assert "Cảm ơn bạn đã bình chọn." in page.get_by_role("status").first.inner_text()
+    assert "8 phiếu (47 %)" in sidebar.inner_text()
+
+    page.goto(live_server.url + "/binh-chon/y-kien-ve-website-hdgdcntt/")
+    assert page.get_by_role("button", name="Bình chọn").count() == 0
+    context.close()

@@ -1,0 +1,52 @@
+import pytest
+from django.core.cache import cache
+from django.utils import translation
+
+from polls import caching
+from polls.results import Results, Row
+
+pytestmark = pytest.mark.django_db
+
+
+def results(total: int) -> Results:
+    return Results(rows=(Row(choice_id=1, text="Có", votes=total, percent=100 if total else 0),), total=total)
+
+
+def test_results_fragment_is_counted_once_per_version():
+    counted = []
+
+    def count(total):
+        counted.append(total)
+        return results(total)
+
+    first = caching.results_fragment(7, lambda: count(1))
+    again = caching.results_fragment(7, lambda: count(2))
+    caching.forget_results(7)
+    after_a_vote = caching.results_fragment(7, lambda: count(3))
+
+    assert counted == [1, 3]
+    assert "Tổng số phiếu: 1" in first
+    assert again == first
+    assert "Tổng số phiếu: 3" in after_a_vote
+
+
+def test_a_fragment_counted_before_a_vote_is_never_served_after_it():
+    # A reader takes the version, then a vote commits and bumps it, then the
+    # reader stores what it counted before the vote: it must not be served.
+    caching.results_fragment(8, lambda: results(0))
+    old = cache.get(caching.RESULTS_VERSION_KEY.format(poll_id=8))
+    caching.forget_results(8)
+    key = caching.RESULTS_FRAGMENT_KEY.format(poll_id=8, language="vi")
+    cache.set(key, (f"{old}:{caching._template_digest()}", "STALE"))
+
+    assert "STALE" not in caching.results_fragment(8, lambda: results(1))
+
+
+def test_results_fragment_is_kept_per_language():
+    caching.results_fragment(9, lambda: results(1))
+
+    with translation.override("en"):
+        english = caching.results_fragment(9, lambda: results(2))
+
+    # Counted again for English (its own fragment; the catalogue may still be Vietnamese).
+    assert "Tổng số phiếu: 2" in english or "2 votes" in english

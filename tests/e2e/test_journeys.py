@@ -49,7 +49,7 @@ def test_visitor_reads_news_opens_the_2017_meeting_downloads_its_report_and_vote
         download.value.suggested_filename
         == "08-hdcntt-bao-cao-tinh-hinh-trien-khai-thong-bao-so-08hdcntt.pdf"
     )
-    assert open(download.value.path(), "rb").read(5) == b"%PDF-"
+    assert download.value.path().read_bytes()[:5] == b"%PDF-"
     page.screenshot(path=str(_shot("journey-visitor-meeting")), full_page=True)
 
     sidebar = page.get_by_role("region", name="Thăm dò ý kiến")

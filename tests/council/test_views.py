@@ -31,6 +31,7 @@ def test_home_switches_to_english(client):
 
     assert response.status_code == 200
     assert '<html lang="en">' in response.content.decode()
+    assert ">News</a>" in response.content.decode()
 
 
 def test_unknown_page_is_a_friendly_404(client):

@@ -30,6 +30,9 @@ EDITOR_EXTENSIONS = {
     "Link": {"enableTarget": False},
     "Image": True,
     "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
 }
 
 

@@ -3,6 +3,7 @@ recommendations, cooperation agreements, and the notices sent to members."""
 
 from pathlib import PurePath
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -89,6 +90,14 @@ class Meeting(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("meetings:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        """A meeting is "held" only once it has started."""
+        if self.status == self.Status.HELD and self.starts_at and self.starts_at > timezone.now():
+            raise ValidationError(
+                {"status": _("Phiên họp chưa bắt đầu nên chưa thể ở trạng thái “Đã tổ chức”.")},
+                code="held_in_future",
+            )
 
     @property
     def is_past(self) -> bool:

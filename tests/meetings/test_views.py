@@ -152,3 +152,20 @@ def test_recommendation_tracker_filters_by_status_and_topic(client):
     assert [r.title for r in open_ones.context["recommendations"]] == ["Kinh phí"]
     assert "Đã kiến nghị Bộ" in open_ones.content.decode()
     assert [r.title for r in by_topic.context["recommendations"]] == ["Nhân lực"]
+
+
+def test_a_meeting_cannot_be_held_before_it_starts():
+    from django.core.exceptions import ValidationError
+
+    future = MeetingFactory.build(
+        status=Meeting.Status.HELD, starts_at=timezone.now() + datetime.timedelta(days=3)
+    )
+    held = MeetingFactory.build(status=Meeting.Status.HELD, starts_at=past(3))
+
+    with pytest.raises(ValidationError) as error:
+        future.clean()
+    held.clean()
+
+    assert error.value.message_dict == {
+        "status": ["Phiên họp chưa bắt đầu nên chưa thể ở trạng thái “Đã tổ chức”."]
+    }

@@ -22,11 +22,11 @@ def secretariat_permissions(apps=global_apps):
 def sync_secretariat_group(*, apps=global_apps, using="default", **kwargs) -> None:
     """Give the secretariat group every content permission (post_migrate hook).
 
-    The group itself is made by a data migration; this adds the permissions of
-    models added since, which only exist once `migrate` has created them.
+    The group is made by a data migration; this adds the permissions of models
+    added since, which only exist once `migrate` has created them, and makes the
+    group again after a database flush (which re-sends post_migrate).
     Idempotent: it sets the whole list each time.
     """
     Group = apps.get_model("auth", "Group")
-    group = Group.objects.using(using).filter(name=SECRETARIAT_GROUP).first()
-    if group is not None:
-        group.permissions.set(secretariat_permissions(apps).using(using))
+    group, _created = Group.objects.using(using).get_or_create(name=SECRETARIAT_GROUP)
+    group.permissions.set(secretariat_permissions(apps).using(using))

@@ -1,5 +1,7 @@
 """The users' journeys through the demo site, in Chromium, with screenshots."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 
@@ -62,7 +64,8 @@ def test_visitor_reads_news_opens_the_2017_meeting_downloads_its_report_and_vote
 
     page.reload()
     counter = page.get_by_role("region", name="Thống kê truy cập").inner_text()
-    assert "Khách\n1" in counter
+    guests = int(re.search(r"Khách\n(\d+)", counter).group(1))
+    assert guests >= 1  # this visitor, at least (other browsers may share the server)
     page.screenshot(path=str(_shot("journey-visitor-voted")), full_page=True)
     assert problems == []
 

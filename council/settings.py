@@ -449,6 +449,9 @@ CELERY_BEAT_SCHEDULE["council.copy_visits"] = {
 # --- News -----------------------------------------------------------------------------------
 
 NEWS_PER_PAGE = _read("NEWS_PER_PAGE", env.int, default=10)
+# Seconds the home page's content block (news, meetings, agreements) is shared by
+# every visitor before it is rendered again; 0 renders it on every request.
+HOME_CACHE_SECONDS = _read("HOME_CACHE_SECONDS", env.int, default=60)
 # How often the article views counted in the cache are written to the database.
 CELERY_BEAT_SCHEDULE["council.flush_views"] = {
     "task": "council.flush_views",

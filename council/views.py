@@ -27,20 +27,22 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # Lazy: the template evaluates these only when its cached fragment has expired.
         context["articles"] = Article.objects.public().select_related("category")[:6]
         context["next_meeting"] = (
-            Meeting.objects.upcoming().select_related("host_province").order_by("starts_at").first()
+            Meeting.objects.upcoming().select_related("host_province").order_by("starts_at").first
         )
         context["last_meeting"] = (
             Meeting.objects.past()
             .select_related("host_province")
             .prefetch_related(Prefetch("photos", queryset=Photo.objects.all()))
             .order_by("-starts_at")
-            .first()
+            .first
         )
         context["agreements"] = Agreement.objects.filter(published=True).only("title", "slug", "signed_on")[
             :3
         ]
+        context["HOME_CACHE_SECONDS"] = settings.HOME_CACHE_SECONDS
         return context
 
 

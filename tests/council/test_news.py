@@ -184,3 +184,16 @@ def test_related_news_on_the_meeting_page(client):
     ArticleFactory(title="Tin về phiên họp", meeting=meeting)
 
     assert "Tin về phiên họp" in client.get(meeting.get_absolute_url()).content.decode()
+
+
+def test_news_list_is_paginated(client, settings):
+    settings.NEWS_PER_PAGE = 10
+    for _ in range(12):
+        ArticleFactory()
+
+    first = client.get(reverse("news:list"))
+    second = client.get(reverse("news:list"), {"page": 2})
+
+    assert len(first.context["articles"]) == 10
+    assert '<a class="page-link" href="?page=2">Trang sau</a>' in first.content.decode()
+    assert len(second.context["articles"]) == 2

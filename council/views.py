@@ -1,6 +1,7 @@
 """The site's own pages: home, health check, error pages."""
 
 import logging
+from functools import cached_property
 
 from django.conf import settings
 from django.core.cache import cache
@@ -20,6 +21,34 @@ from .models import Article, Category
 logger = logging.getLogger(__name__)
 
 
+class HomeMeetings:
+    """The next meeting and the last one with its first photos: two queries, made only when used.
+
+    The home page's cached fragment reads these only when it has expired.
+    """
+
+    PHOTOS_SHOWN = 3
+
+    @cached_property
+    def _both(self) -> dict[str, Meeting]:
+        # A sliced prefetch needs its own attribute: photos.all() stays the full set.
+        first_photos = Prefetch(
+            "photos", queryset=Photo.objects.all()[: self.PHOTOS_SHOWN], to_attr="first_photos"
+        )
+        meetings = (
+            Meeting.objects.next_and_last().select_related("host_province").prefetch_related(first_photos)
+        )
+        return {meeting.status: meeting for meeting in meetings}
+
+    @property
+    def next(self) -> Meeting | None:
+        return self._both.get(Meeting.Status.PLANNED)
+
+    @property
+    def last(self) -> Meeting | None:
+        return self._both.get(Meeting.Status.HELD)
+
+
 class HomeView(TemplateView):
     """Latest news, the next meeting, the last meeting with its photos, the latest agreements."""
 
@@ -29,16 +58,7 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         # Lazy: the template evaluates these only when its cached fragment has expired.
         context["articles"] = Article.objects.public().select_related("category")[:6]
-        context["next_meeting"] = (
-            Meeting.objects.upcoming().select_related("host_province").order_by("starts_at").first
-        )
-        context["last_meeting"] = (
-            Meeting.objects.past()
-            .select_related("host_province")
-            .prefetch_related(Prefetch("photos", queryset=Photo.objects.all()))
-            .order_by("-starts_at")
-            .first
-        )
+        context["meetings"] = HomeMeetings()
         context["agreements"] = Agreement.objects.filter(published=True).only("title", "slug", "signed_on")[
             :3
         ]

@@ -26,6 +26,16 @@ class MeetingQuerySet(models.QuerySet):
     def past(self):
         return self.public().filter(status=Meeting.Status.HELD)
 
+    def next_and_last(self):
+        """The next planned meeting and the last held one, in a single query.
+
+        Each is picked by a scalar subquery (SQLite refuses LIMIT inside a
+        UNION, so no union); the caller tells them apart by status.
+        """
+        next_one = self.upcoming().order_by("starts_at").values("pk")[:1]
+        last_one = self.past().order_by("-starts_at").values("pk")[:1]
+        return self.filter(Q(pk=models.Subquery(next_one)) | Q(pk=models.Subquery(last_one)))
+
 
 class Meeting(models.Model):
     """An annual meeting of the council."""

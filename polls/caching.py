@@ -23,7 +23,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from .models import Poll
+from .models import Choice, Poll
 from .results import Results
 
 FEATURED_KEY = "polls:featured"
@@ -34,15 +34,32 @@ RESULTS_FRAGMENT_TIMEOUT = 3600
 RESULTS_TEMPLATE = "polls/_poll_results.html"
 
 
-def featured_poll() -> Poll | None:
-    """The poll shown in the sidebar (whatever its dates), with its choices."""
+def featured_poll() -> tuple[Poll | None, Results | None]:
+    """The poll shown in the sidebar (whatever its dates) with its choices.
+
+    The second item is the poll's results when they were counted just now,
+    in the same query that loaded the poll (a cold cache); otherwise None.
+    """
     cached = cache.get(FEATURED_KEY)
     if cached is not None:
-        return cached[0]
-    poll = Poll.objects.filter(featured=True).prefetch_related("choices").first()
+        return cached[0], None
+    poll, counted = _load_featured()
     # A one-item list, so that "no featured poll" is cached too.
     cache.set(FEATURED_KEY, [poll], FEATURED_TIMEOUT)
-    return poll
+    return poll, counted
+
+
+def _load_featured() -> tuple[Poll | None, Results | None]:
+    """The featured poll, its choices and their vote counts: one query (two if it has no choice)."""
+    choices = list(Choice.objects.filter(poll__featured=True).select_related("poll").with_vote_counts())
+    if not choices:
+        return Poll.objects.filter(featured=True).prefetch_related("choices").first(), None
+    poll = choices[0].poll
+    for choice in choices:
+        choice.poll = poll  # one Poll object, not a copy per row
+    # What prefetch_related("choices") would have stored, without its second query.
+    poll._prefetched_objects_cache = {"choices": choices}
+    return poll, Results.from_choices(choices)
 
 
 def forget_featured_poll() -> None:
@@ -55,24 +72,33 @@ def _template_digest() -> str:
     return hashlib.sha256(get_template(RESULTS_TEMPLATE).template.source.encode()).hexdigest()[:12]
 
 
-def results_fragment(poll_id: int, results: Callable[[], Results]) -> str:
+def results_fragment(
+    poll_id: int, results: Callable[[], Results], *, counted_before: Results | None = None
+) -> str:
     """The poll's results rendered in the active language: from the cache if current.
 
     `results()` is called (one aggregate query) only when the cached fragment
-    is missing or stale.
+    is missing or stale. `counted_before` are results counted before this
+    call; they are used only if this call starts the poll's first version:
+    a vote committed after they were counted either set the version first
+    (so this call finds it and counts afresh) or sets it after (so what is
+    stored here is already stale and nobody serves it).
     """
     version_key = RESULTS_VERSION_KEY.format(poll_id=poll_id)
     fragment_key = RESULTS_FRAGMENT_KEY.format(poll_id=poll_id, language=get_language())
     found = cache.get_many([version_key, fragment_key])
     version, cached = found.get(version_key), found.get(fragment_key)
+    started_here = False
     if version is None:
         version = secrets.token_hex(8)
-        if not cache.add(version_key, version, timeout=None):
+        started_here = cache.add(version_key, version, timeout=None)
+        if not started_here:
             version = cache.get(version_key) or version  # another process started it first
     stamp = f"{version}:{_template_digest()}"
     if cached is not None and cached[0] == stamp:
         return mark_safe(cached[1])  # our own template's output, stored as it was rendered
-    html = render_to_string(RESULTS_TEMPLATE, {"results": results()})
+    counted = counted_before if started_here and counted_before is not None else results()
+    html = render_to_string(RESULTS_TEMPLATE, {"results": counted})
     cache.set(fragment_key, (stamp, str(html)), RESULTS_FRAGMENT_TIMEOUT)
     return html
 

@@ -20,17 +20,26 @@ class PollPanel:
     """
 
     def __init__(
-        self, poll: Poll, *, voter: Voter, place: str = "sidebar", voted_for: int | None = None
+        self,
+        poll: Poll,
+        *,
+        voter: Voter,
+        place: str = "sidebar",
+        voted_for: int | None = None,
+        counted: Results | None = None,
     ) -> None:
         self.poll = poll
+        self.counted = counted  # results counted when the poll was loaded, if they were
         self.voter = voter
         self.place = place
         if voted_for is not None:
             self.my_choice_id = voted_for  # just cast: no need to look it up
 
     @classmethod
-    def for_request(cls, poll: Poll, request: HttpRequest, *, place: str = "sidebar") -> PollPanel:
-        return cls(poll, voter=Voter.from_request(request), place=place)
+    def for_request(
+        cls, poll: Poll, request: HttpRequest, *, place: str = "sidebar", counted: Results | None = None
+    ) -> PollPanel:
+        return cls(poll, voter=Voter.from_request(request), place=place, counted=counted)
 
     @cached_property
     def my_choice_id(self) -> int | None:
@@ -70,7 +79,7 @@ class PollPanel:
     @cached_property
     def results_html(self) -> str:
         """The results fragment, from the cache; counted and rendered only when it is stale."""
-        return caching.results_fragment(self.poll.pk, lambda: self.results)
+        return caching.results_fragment(self.poll.pk, lambda: self.results, counted_before=self.counted)
 
     @property
     def dom_id(self) -> str:

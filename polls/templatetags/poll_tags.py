@@ -14,13 +14,14 @@ def poll_sidebar(context) -> dict:
 
     Costs, on a warm cache: the featured poll and the results fragment from
     the cache, and one indexed query for the visitor's own vote (none for a
-    guest who never voted).
+    guest who never voted). On a cold cache, one query more: the poll, its
+    choices and their counts together.
     """
     request = context.get("request")
-    poll = caching.featured_poll()
+    poll, counted = caching.featured_poll()
     panel = None
     # On the poll's own page the main column already shows it.
     on_its_page = poll is not None and getattr(context.get("poll"), "pk", None) == poll.pk
     if poll is not None and poll.has_started and request is not None and not on_its_page:
-        panel = PollPanel.for_request(poll, request, place="sidebar")
+        panel = PollPanel.for_request(poll, request, place="sidebar", counted=counted)
     return {"panel": panel, "request": request, "on_its_page": on_its_page}

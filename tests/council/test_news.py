@@ -173,10 +173,10 @@ def test_home_page_queries_stay_the_same_with_ten_times_the_content(
         MeetingFactory()
 
     assert home_queries() == before
-    # On a cold cache: 5 for the page's own content (next meeting, last meeting,
-    # its photos, articles, agreements), 3 for the poll in the sidebar (poll,
-    # choices, counts) and 1 for the visit history; warm, only the 5 remain.
-    assert before == 9
+    # On a cold cache: 4 for the page's own content (the next and the last meeting,
+    # the last one's photos, articles, agreements), 1 for the poll in the sidebar
+    # (with its choices and counts) and 1 for the visit history.
+    assert before == 6
 
 
 def test_related_news_on_the_meeting_page(client):

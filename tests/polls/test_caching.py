@@ -42,6 +42,17 @@ def test_a_fragment_counted_before_a_vote_is_never_served_after_it():
     assert "STALE" not in caching.results_fragment(8, lambda: results(1))
 
 
+def test_results_counted_with_the_poll_are_used_only_to_start_its_first_version():
+    # Cold: the counts that came with the poll are rendered, no second count.
+    cold = caching.results_fragment(10, lambda: results(9), counted_before=results(1))
+    # A vote set a version after those counts were taken: they are too old now.
+    caching.forget_results(11)
+    after_a_vote = caching.results_fragment(11, lambda: results(2), counted_before=results(1))
+
+    assert "Tổng số phiếu: 1" in cold
+    assert "Tổng số phiếu: 2" in after_a_vote
+
+
 def test_results_fragment_is_kept_per_language():
     caching.results_fragment(9, lambda: results(1))
 

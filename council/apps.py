@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,8 +8,12 @@ class CouncilConfig(AppConfig):
     verbose_name = _("Trang và tin tức")
 
     def ready(self) -> None:
-        from . import permissions
+        from . import permissions, shells
 
         # After every migrate, once all apps' permissions exist (this app is
         # installed last), keep the secretariat group's permissions complete.
         post_migrate.connect(permissions.sync_secretariat_group, sender=self)
+
+        # A save of anything shown on public pages makes the cached page shells stale.
+        for name, signal in {"save": post_save, "delete": post_delete, "m2m": m2m_changed}.items():
+            signal.connect(shells.content_changed, dispatch_uid=f"council-shells-{name}")

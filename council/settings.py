@@ -170,12 +170,12 @@ if REDIS_URL:
     REDIS_CACHE_URL = redis_db(REDIS_URL, 0)
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "council.cache.PooledRedisCache",
             "LOCATION": REDIS_CACHE_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         },
         "sessions": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "council.cache.PooledRedisCache",
             "LOCATION": redis_db(REDIS_URL, 1),
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         },
@@ -196,7 +196,7 @@ else:
 
 CACHES["thumbnails"] = (
     {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "council.cache.PooledRedisCache",
         # Beside the sessions (database N+1): flushing the page cache leaves it.
         "LOCATION": redis_db(REDIS_URL, 1),
         "KEY_PREFIX": f"{CACHE_KEY_PREFIX}:thumbnails",
@@ -451,7 +451,9 @@ CELERY_BEAT_SCHEDULE["council.copy_visits"] = {
 NEWS_PER_PAGE = _read("NEWS_PER_PAGE", env.int, default=10)
 # Seconds the home page's content block (news, meetings, agreements) is shared by
 # every visitor before it is rendered again; 0 renders it on every request.
-HOME_CACHE_SECONDS = _read("HOME_CACHE_SECONDS", env.int, default=60)
+# Public pages' shells (council.shells): at most this old when no save announced
+# a change (a scheduled article whose time came shows within this many seconds).
+PAGE_SHELL_SECONDS = _read("PAGE_SHELL_SECONDS", env.int, default=60)
 # How often the article views counted in the cache are written to the database.
 CELERY_BEAT_SCHEDULE["council.flush_views"] = {
     "task": "council.flush_views",

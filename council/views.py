@@ -17,15 +17,13 @@ from meetings.models import Agreement, Meeting, Photo
 
 from . import search, views_count
 from .models import Article, Category
+from .shells import ShellCachedMixin
 
 logger = logging.getLogger(__name__)
 
 
 class HomeMeetings:
-    """The next meeting and the last one with its first photos: two queries, made only when used.
-
-    The home page's cached fragment reads these only when it has expired.
-    """
+    """The next meeting and the last one with its first photos: two queries, made only when used."""
 
     PHOTOS_SHOWN = 3
 
@@ -49,24 +47,23 @@ class HomeMeetings:
         return self._both.get(Meeting.Status.HELD)
 
 
-class HomeView(TemplateView):
+class HomeView(ShellCachedMixin, TemplateView):
     """Latest news, the next meeting, the last meeting with its photos, the latest agreements."""
 
     template_name = "council/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # Lazy: the template evaluates these only when its cached fragment has expired.
+        # Lazy, like every queryset: evaluated only while the page's shell is rendered.
         context["articles"] = Article.objects.public().select_related("category")[:6]
         context["meetings"] = HomeMeetings()
         context["agreements"] = Agreement.objects.filter(published=True).only("title", "slug", "signed_on")[
             :3
         ]
-        context["HOME_CACHE_SECONDS"] = settings.HOME_CACHE_SECONDS
         return context
 
 
-class NewsListView(ListView):
+class NewsListView(ShellCachedMixin, ListView):
     """The news, newest first, optionally of one category."""
 
     template_name = "council/article_list.html"

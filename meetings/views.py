@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from council.documents import CONTENT_TYPES, document_kind
+from council.shells import ShellCachedMixin
 
 from .calendar import meetings_calendar
 from .models import AgendaItem, Agreement, Attendance, Document, FollowUp, Meeting, Photo, Recommendation
 
 
-class MeetingListView(ListView):
+class MeetingListView(ShellCachedMixin, ListView):
     """The archive: the next meetings first, then past ones by year."""
 
     template_name = "meetings/meeting_list.html"
@@ -32,7 +33,7 @@ class MeetingListView(ListView):
         return context
 
 
-class MeetingDetailView(DetailView):
+class MeetingDetailView(ShellCachedMixin, DetailView):
     """A meeting: agenda, attendees by province, documents, photos, recommendations, agreements."""
 
     template_name = "meetings/meeting_detail.html"
@@ -121,13 +122,13 @@ def upcoming_ics(request) -> HttpResponse:
     return _calendar_response(meetings, name=_("Phiên họp Hội đồng Giám đốc CNTT"), filename="phien-hop.ics")
 
 
-class AgreementListView(ListView):
+class AgreementListView(ShellCachedMixin, ListView):
     template_name = "meetings/agreement_list.html"
     context_object_name = "agreements"
     queryset = Agreement.objects.filter(published=True).select_related("meeting").prefetch_related("parties")
 
 
-class AgreementDetailView(DetailView):
+class AgreementDetailView(ShellCachedMixin, DetailView):
     template_name = "meetings/agreement_detail.html"
     context_object_name = "agreement"
     queryset = Agreement.objects.filter(published=True).select_related("meeting").prefetch_related("parties")

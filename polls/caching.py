@@ -18,16 +18,21 @@ import hashlib
 import secrets
 from collections.abc import Callable
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.middleware.csrf import get_token
 from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+
+from council.held import Held
 
 from .models import Choice, Poll
 from .results import Results
 
 FEATURED_KEY = "polls:featured"
 FEATURED_TIMEOUT = 600
+# Read on every page: each process keeps it for two seconds (council.held).
+_held_featured = Held(seconds=2.0)
 RESULTS_VERSION_KEY = "polls:results-version:{poll_id}"
 RESULTS_FRAGMENT_KEY = "polls:results:{poll_id}:{language}"
 RESULTS_FRAGMENT_TIMEOUT = 3600
@@ -40,13 +45,15 @@ def featured_poll() -> tuple[Poll | None, Results | None]:
     The second item is the poll's results when they were counted just now,
     in the same query that loaded the poll (a cold cache); otherwise None.
     """
+    if (held := _held_featured.current()) is not None:
+        return held[0], None
     cached = cache.get(FEATURED_KEY)
     if cached is not None:
-        return cached[0], None
+        return _held_featured.keep(cached[0]), None
     poll, counted = _load_featured()
     # A one-item list, so that "no featured poll" is cached too.
     cache.set(FEATURED_KEY, [poll], FEATURED_TIMEOUT)
-    return poll, counted
+    return _held_featured.keep(poll), counted
 
 
 def _load_featured() -> tuple[Poll | None, Results | None]:
@@ -64,6 +71,7 @@ def _load_featured() -> tuple[Poll | None, Results | None]:
 
 def forget_featured_poll() -> None:
     cache.delete(FEATURED_KEY)
+    _held_featured.forget()
 
 
 @functools.cache
@@ -106,3 +114,62 @@ def results_fragment(
 def forget_results(poll_id: int) -> None:
     """Make every cached rendering of this poll's results stale (call on commit)."""
     cache.set(RESULTS_VERSION_KEY.format(poll_id=poll_id), secrets.token_hex(8), timeout=None)
+
+
+# --- The sidebar block, rendered once per state ---------------------------------
+# Rendering the poll block costs more than the rest of a page's sidebar. What
+# it shows depends on the poll, the language, the page it is on and the
+# visitor's state (may vote, voted for this choice, must log in), never on
+# who the visitor is beyond that, except for the CSRF token in the voting
+# form. So it is rendered once per state into this process's fragment cache
+# with a marker where the token goes, and each visitor's own token is put in
+# on the way out. The cached text never holds a token.
+
+SIDEBAR_TEMPLATE = "polls/_sidebar_block.html"
+SIDEBAR_TIMEOUT = 3600
+_CSRF_MARKER = f"csrf{secrets.token_hex(16)}"  # letters and digits: HTML escaping leaves it as it is
+
+
+def _poll_fingerprint(poll: Poll) -> tuple:
+    """Everything about the poll that the block shows (an edit makes a new fingerprint)."""
+    choices = tuple((choice.pk, choice.text) for choice in poll.choices.all())
+    return (
+        poll.pk,
+        poll.question,
+        poll.slug,
+        poll.audience,
+        poll.results_shown,
+        poll.opens_at,
+        poll.closes_at,
+        choices,
+    )
+
+
+def sidebar_block(panel, *, request, on_its_page: bool, csrf_token=None) -> str:
+    """The poll block of the sidebar for this visitor, from the fragment cache when it can be."""
+    fragments = caches["fragments"]
+    state: tuple = ("none", on_its_page)
+    if panel is not None:
+        results = panel.results_html if panel.shows_results else ""
+        state = (
+            _poll_fingerprint(panel.poll),
+            panel.place,
+            panel.can_vote,
+            panel.my_choice_id,
+            panel.needs_login,
+            panel.poll.is_open,
+            panel.poll.is_closed,
+            hashlib.sha256(str(results).encode()).hexdigest(),
+        )
+    here = request.get_full_path() if request is not None else ""
+    digest = hashlib.sha256(repr((state, here, get_language())).encode()).hexdigest()
+    key = f"polls:sidebar:{digest}"
+    html = fragments.get(key)
+    if html is None:
+        context = {"panel": panel, "request": request, "on_its_page": on_its_page, "csrf_token": _CSRF_MARKER}
+        html = str(render_to_string(SIDEBAR_TEMPLATE, context))
+        fragments.set(key, html, SIDEBAR_TIMEOUT)
+    if _CSRF_MARKER in html and request is not None:
+        # The page's own token when it has one: masked once per page, not per form.
+        html = html.replace(_CSRF_MARKER, str(csrf_token or get_token(request)))
+    return mark_safe(html)  # our own template's output; the token is letters and digits

@@ -71,7 +71,11 @@ def _empty_cache():
     """
     from django.core.cache import caches
 
+    from council import held
+
+    held.forget_everything()
     yield
+    held.forget_everything()
     if not settings.REDIS_URL:
         for alias in settings.CACHES:
             caches[alias].clear()

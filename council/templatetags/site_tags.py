@@ -9,6 +9,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from council import shells
+
 register = template.Library()
 
 # The main navigation: (URL name, label, matches only the exact path).
@@ -51,3 +53,19 @@ def _render_navigation(language: str, active: int | None) -> SafeString:
 def main_navigation(context) -> SafeString:
     """The main navigation list, with the current section marked."""
     return _render_navigation(get_language(), active_item(context["request"].path))
+
+
+@register.simple_tag(takes_context=True)
+def per_visitor(context, template_name: str) -> SafeString:
+    """Include a part that differs per visitor (a form's CSRF token, a nonce, the account links).
+
+    Rendered in place, except while a page's shell is being recorded
+    (council.shells): then it leaves a hole that each request fills in.
+    The part sees only what every request has (request, user, csrf_token,
+    csp_nonce, messages), never the view's own context.
+    """
+    if context.get(shells.RECORDING):
+        return shells.hole(template_name)
+    template = context.template.engine.get_template(template_name)
+    with context.push():
+        return template.render(context)

@@ -8,8 +8,8 @@ from polls.panels import PollPanel
 register = template.Library()
 
 
-@register.inclusion_tag("polls/_sidebar_block.html", takes_context=True)
-def poll_sidebar(context) -> dict:
+@register.simple_tag(takes_context=True)
+def poll_sidebar(context) -> str:
     """The featured poll as this visitor sees it, or a note that there is none.
 
     Costs, on a warm cache: the featured poll and the results fragment from
@@ -24,4 +24,6 @@ def poll_sidebar(context) -> dict:
     on_its_page = poll is not None and getattr(context.get("poll"), "pk", None) == poll.pk
     if poll is not None and poll.has_started and request is not None and not on_its_page:
         panel = PollPanel.for_request(poll, request, place="sidebar", counted=counted)
-    return {"panel": panel, "request": request, "on_its_page": on_its_page}
+    return caching.sidebar_block(
+        panel, request=request, on_its_page=on_its_page, csrf_token=context.get("csrf_token")
+    )

@@ -1,0 +1,118 @@
+"""Page shells: public pages rendered once, with each visitor's own parts filled in per request."""
+
+import re
+
+import pytest
+from django.contrib import messages
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import caches
+
+from council import shells
+from meetings.models import Meeting
+from tests.factories import MeetingFactory, UserFactory, poll_with_choices
+
+pytestmark = pytest.mark.django_db
+
+
+def csrf_inputs(html: str) -> list[str]:
+    return re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+
+
+def script_nonces(html: str) -> set[str]:
+    return set(re.findall(r'<script nonce="([^"]+)"', html))
+
+
+def stored_shells() -> list[str]:
+    fragments = caches["fragments"]
+    return [fragments.get(key.split(":", 2)[-1]) for key in list(fragments._cache) if ":shells:" in key]
+
+
+def test_each_visitor_gets_their_own_token_and_nonce_in_the_same_page(client, django_assert_num_queries):
+    poll_with_choices("Có", "Không", featured=True)
+    meeting = MeetingFactory(title="Phiên họp năm 2026")
+    client.get(meeting.get_absolute_url())  # renders and keeps the shell
+    other = type(client)()
+
+    with django_assert_num_queries(0):  # neither the view's queries nor the template run
+        first = client.get(meeting.get_absolute_url())
+    second = other.get(meeting.get_absolute_url())
+
+    for response in (first, second):
+        html = response.content.decode()
+        assert "Phiên họp năm 2026" in html
+        # The language form and the poll's form carry this visitor's token...
+        assert len(csrf_inputs(html)) == 2
+        # ...and every script carries the nonce this response's policy names.
+        (nonce,) = script_nonces(html)
+        assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+    assert script_nonces(first.content.decode()) != script_nonces(second.content.decode())
+    assert csrf_inputs(first.content.decode()) != csrf_inputs(second.content.decode())
+    assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
+
+
+def test_the_kept_shell_holds_no_token_nonce_or_visitor(client):
+    user = UserFactory(first_name="Lan", last_name="Nguyễn")
+    client.force_login(user)
+    response = client.get("/")
+    html = response.content.decode()
+
+    (shell,) = stored_shells()
+    for secret in [*csrf_inputs(html), *script_nonces(html), "Nguyễn"]:
+        assert secret in html
+        assert secret not in shell
+
+
+def test_a_member_and_a_guest_share_the_shell_but_not_the_header(client):
+    guest = type(client)()
+    client.force_login(UserFactory(first_name="Lan", last_name="Nguyễn"))
+
+    member_page = client.get("/phien-hop/").content.decode()
+    guest_page = guest.get("/phien-hop/").content.decode()
+
+    assert "Xin chào" in member_page and "Đăng xuất" in member_page
+    assert "Xin chào" not in guest_page and "Đăng nhập thành viên" in guest_page
+    assert len(stored_shells()) == 1
+
+
+def test_a_save_shows_at_once(client):
+    meeting = MeetingFactory(title="Tên cũ", status=Meeting.Status.PLANNED)
+    assert "Tên cũ" in client.get(meeting.get_absolute_url()).content.decode()
+
+    meeting.title = "Tên mới"
+    meeting.save()
+
+    assert "Tên mới" in client.get(meeting.get_absolute_url()).content.decode()
+
+
+def test_saves_of_what_no_public_page_shows_keep_the_shells(client):
+    client.get("/")
+    version = shells._content_version()
+
+    UserFactory()  # accounts, votes, deliveries, visit statistics
+
+    assert shells._content_version() == version
+
+
+def test_each_language_has_its_own_shell(client):
+    assert "Phiên họp" in client.get("/phien-hop/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/phien-hop/"})
+
+    english = client.get("/phien-hop/").content.decode()
+
+    assert 'lang="en"' in english
+    assert len(stored_shells()) == 2
+
+
+def test_messages_reach_a_page_served_from_its_shell(client, rf):
+    client.get("/phien-hop/")  # the shell is kept, with no message in it
+    # A message left by the previous request, as MessageMiddleware stores it.
+    storage = CookieStorage(rf.get("/"))
+    message = Message(messages.SUCCESS, "Đã gửi ý kiến của bạn.")
+    client.cookies[storage.cookie_name] = storage._encode([message])
+
+    shown = client.get("/phien-hop/").content.decode()
+    after = client.get("/phien-hop/").content.decode()
+
+    assert "Đã gửi ý kiến của bạn." in shown
+    assert "Đã gửi ý kiến của bạn." not in after  # shown once, as messages are

@@ -111,7 +111,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def is_public_now(self, article: Article) -> bool:
         return article.is_public
 
-    @admin.action(description=_("Xuất bản ngay"))
+    @admin.action(description=_("Xuất bản ngay"), permissions=["change"])
     def publish_now(self, request, queryset):
         for article in queryset:
             article.publish()

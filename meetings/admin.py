@@ -108,7 +108,7 @@ class MeetingAdmin(admin.ModelAdmin):
             )
             self.message_user(request, _("Đã thêm %(n)d ảnh.") % {"n": len(photos)}, messages.SUCCESS)
 
-    @admin.action(description=_("Sao chép thành bản nháp phiên họp năm sau"))
+    @admin.action(description=_("Sao chép thành bản nháp phiên họp năm sau"), permissions=["add"])
     def copy_as_next_year(self, request, queryset):
         for meeting in queryset:
             copy = services.copy_meeting(meeting=meeting)

@@ -135,7 +135,7 @@ class MemberAdmin(admin.ModelAdmin):
     def has_login(self, member: Member) -> bool:
         return member.user_id is not None
 
-    @admin.action(description=_("Tạo tài khoản và gửi thư mời đăng nhập"))
+    @admin.action(description=_("Tạo tài khoản và gửi thư mời đăng nhập"), permissions=["change"])
     def invite(self, request, queryset):
         invited, problems = 0, []
         for member in queryset:
@@ -163,7 +163,8 @@ class MemberAdmin(admin.ModelAdmin):
 
     def import_csv(self, request):
         """Import members from CSV: every bad row reported, nothing half-imported."""
-        if not self.has_add_permission(request):
+        # It adds new members and updates existing ones (matched by email): it needs both rights.
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
         report = None
         form = MemberImportForm(request.POST or None, request.FILES or None)

@@ -17,7 +17,6 @@ import re
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -159,6 +158,7 @@ def wrk(
     connections: int = 8,
     threads: int = 2,
     headers: dict[str, str] | None = None,
+    script: str | None = None,
 ) -> Measure:
     """Load `url` for `seconds` with wrk and read its requests/s, p50, p99 and errors.
 
@@ -169,6 +169,8 @@ def wrk(
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url]
     for name, value in (headers or {}).items():
         command[1:1] = ["-H", f"{name}: {value}"]
+    if script:
+        command[1:1] = ["-s", script]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     p50 = _to_ms(re.search(r"\s50%\s+(\S+)", output).group(1))
@@ -181,50 +183,35 @@ def wrk(
     return Measure(rps=rps, p50_ms=p50, p99_ms=p99, errors=errors)
 
 
-def p99_at_rate(url: str, *, rate: float, seconds: int = 5, clients: int = 4) -> Measure:
-    """Latency at a fixed request rate (Debian's wrk cannot pace requests).
+def p99_at_rate(
+    url: str, *, rate: float, seconds: int = 5, connections: int = 16, headers: dict[str, str] | None = None
+) -> Measure:
+    """Latency at a fixed request rate: wrk with each connection pausing between requests.
 
-    `clients` threads each send one request every clients/rate seconds and
-    record how long it took; a late request is not skipped, so queueing shows.
+    Debian's wrk cannot pace requests by itself, but a Lua script's delay()
+    makes each connection wait a whole number of milliseconds before its
+    next request, so `connections` connections send about `rate` requests a
+    second; the rate really reached is in the result. A slow response
+    delays that connection's next request (closed loop), so queueing shows
+    only as long as the server keeps up, which at half its peak it should.
     """
-    import threading
-
-    interval = clients / rate
-    latencies: list[float] = []
-    errors = 0
-    lock = threading.Lock()
-    deadline = time.monotonic() + seconds
-
-    def client(offset: float) -> None:
-        nonlocal errors
-        next_at = time.monotonic() + offset
-        while next_at < deadline:
-            time.sleep(max(0.0, next_at - time.monotonic()))
-            started = time.monotonic()
-            try:
-                with urllib.request.urlopen(url, timeout=5) as response:
-                    response.read()
-                    ok = 200 <= response.status < 400
-            except OSError:
-                ok = False
-            elapsed = (time.monotonic() - started) * 1000
-            with lock:
-                latencies.append(elapsed)
-                errors += not ok
-            next_at += interval
-
-    threads = [threading.Thread(target=client, args=(i * interval / clients,)) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    latencies.sort()
-    quantile = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else latencies * 99
-    return Measure(rps=len(latencies) / seconds, p50_ms=quantile[49], p99_ms=quantile[98], errors=errors)
+    pause_ms = max(1, round(connections * 1000 / rate))
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(f"function delay()\n  return {pause_ms}\nend\n")
+    try:
+        return wrk(url, seconds=seconds, connections=connections, headers=headers, script=script.name)
+    finally:
+        os.unlink(script.name)
 
 
 def interleaved(
-    base_url: str, paths: Sequence[str], *, rounds: int = 3, seconds: int = 5, connections: int = 8
+    base_url: str,
+    paths: Sequence[str],
+    *,
+    rounds: int = 3,
+    seconds: int = 5,
+    connections: int = 8,
+    headers: dict[str, str] | None = None,
 ) -> dict[str, Measure]:
     """Measure every path once per round, in turn, and keep each one's median round.
 
@@ -233,11 +220,11 @@ def interleaved(
     """
     paths = [CEILING, *[p for p in paths if p != CEILING]]
     for path in paths:  # warm-up: caches, connections, lazy imports in every worker
-        wrk(base_url + path, seconds=1, connections=connections)
+        wrk(base_url + path, seconds=1, connections=connections, headers=headers)
     runs: dict[str, list[Measure]] = {path: [] for path in paths}
     for _ in range(rounds):
         for path in paths:
-            runs[path].append(wrk(base_url + path, seconds=seconds, connections=connections))
+            runs[path].append(wrk(base_url + path, seconds=seconds, connections=connections, headers=headers))
     return {path: _median(measures) for path, measures in runs.items()}
 
 
@@ -249,12 +236,20 @@ def _median(measures: list[Measure]) -> Measure:
     )
 
 
-def print_table(results: dict[str, Measure], *, title: str) -> None:
-    """The figures, with each path's requests/s as a ratio of the plain view's."""
+def print_table(results: dict[str, Measure], *, title: str, paced: dict[str, Measure] | None = None) -> None:
+    """The figures, with each path's requests/s as a ratio of the plain view's.
+
+    `paced`: each path's latency at about half its peak rate (p99_at_rate).
+    """
     ceiling = results[CEILING].rps
     print(f"\n{title}")
-    print(f"{'path':<48} {'req/s':>9} {'ratio':>6} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    header = f"{'path':<48} {'req/s':>9} {'ratio':>6} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}"
+    if paced:
+        header += f" {'half rate':>10} {'its p99 ms':>11} {'errors':>7}"
+    print(header)
     for path, m in results.items():
-        print(
-            f"{path:<48} {m.rps:>9.1f} {m.rps / ceiling:>6.2f} {m.p50_ms:>8.2f} {m.p99_ms:>8.2f} {m.errors:>7}"
-        )
+        line = f"{path:<48} {m.rps:>9.1f} {m.rps / ceiling:>6.2f} {m.p50_ms:>8.2f} {m.p99_ms:>8.2f} {m.errors:>7}"
+        if paced and path in paced:
+            half = paced[path]
+            line += f" {half.rps:>10.1f} {half.p99_ms:>11.2f} {half.errors:>7}"
+        print(line)

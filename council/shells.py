@@ -1,17 +1,19 @@
 """Page shells: a public page rendered once, with each visitor's own parts left as holes.
 
 A public page is the same for every visitor but for a few parts: the CSRF
-token in its forms, the CSP nonce on its scripts, the account links, the
-flash messages, the poll block and the visit counter. Templates include
-those parts with `{% per_visitor "template.html" %}`. A view with
-`ShellCachedMixin` renders its page once with those parts left as markers
-(the shell), keeps the shell in this process's fragment cache, and answers
-every request by rendering only the holes into it: the view's queries and
-the page's template run only when the shell is missing or out of date.
+token in its forms, the CSP nonce on its scripts, a member's account links,
+the flash messages, the poll block and the visit counter. Templates include
+the parts with `{% per_visitor "template.html" %}`. A view with
+`ShellCachedMixin` renders its page once with those parts left as holes and
+the token and the nonce as markers (the shell), keeps the shell in this
+process's memory (council.held), and answers every request by rendering only the
+holes into it and putting this response's token and nonce in place of the
+markers: the view's queries and the page's template run only when the
+shell is missing or out of date.
 
 The shell never holds a token, a nonce or anything about a visitor. It is
-keyed by the path with its query string, the language and the content
-version, which every committed save of something shown on public pages
+keyed by the path with its query string, the language, whether the visitor
+is logged in, and the content version, which every committed save of something shown on public pages
 changes (see `content_changed`; other processes see a new version within a
 second, council.held); it also expires after PAGE_SHELL_SECONDS,
 which bounds what no save announces (a scheduled article's time coming, a
@@ -20,15 +22,18 @@ bulk update).
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.template.context import make_context
+from django.middleware.csp import get_nonce
+from django.middleware.csrf import get_token
+from django.template import Context
+from django.template.context_processors import csrf
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -40,7 +45,12 @@ RECORDING = "recording_shell"  # context variable: per_visitor leaves a marker i
 
 # A random part per process: no text on a page can forge a hole.
 _SECRET = secrets.token_hex(8)
-_HOLE = re.compile(rf"<!--hole:{_SECRET}:([\w./-]+)-->")
+# What a shell holds in place of the CSRF token and the CSP nonce: letters and
+# digits, which HTML escaping leaves alone, like the values they stand for.
+_TOKEN = f"csrf{_SECRET}token"
+_NONCE = f"nonce{_SECRET}value"
+_SLOT = re.compile(rf"<!--hole:{_SECRET}:([\w./-]+)-->|{_TOKEN}|{_NONCE}")
+_INDENTATION = re.compile(r"\n\s+")
 
 # Models whose rows appear on no public page: their saves leave the shells alone.
 NOT_SHOWN = {
@@ -57,24 +67,73 @@ def hole(template_name: str) -> SafeString:
     return mark_safe(f"<!--hole:{_SECRET}:{template_name}-->")
 
 
-def fill(shell: str, request: HttpRequest) -> str:
-    """The shell with this visitor's parts rendered into its holes."""
-    parts = _HOLE.split(shell)
-    # split() alternates text and captured template names.
-    templates = [get_template(name).template for name in parts[1::2]]
-    if not templates:
-        return shell
-    # One context for every hole: the context processors run once, and the
-    # lazy csrf_token is masked once for all the page's forms.
-    context = make_context({}, request)
-    with context.bind_template(templates[0]):
-        for index, template in zip(range(1, len(parts), 2), templates, strict=True):
+def squeeze(html: str) -> str:
+    """HTML without its indentation (a newline stays where there was one), unless it has preformatted text."""
+    if "<pre" in html or "<textarea" in html:
+        return html
+    return _INDENTATION.sub("\n", html)
+
+
+def carve(page: str) -> tuple[str, ...]:
+    """A page rendered for its shell, cut into text and slots: text, slot, text, ..., text.
+
+    A slot (at the odd places) is a hole's template name or a marker. The
+    text is squeezed first: the templates are indented for people, and every
+    request would otherwise send that whitespace again.
+    """
+    page = squeeze(page)
+    pieces: list[str] = []
+    last = 0
+    for match in _SLOT.finditer(page):
+        pieces += [page[last : match.start()], match.group(1) or match.group(0)]
+        last = match.end()
+    pieces.append(page[last:])
+    return tuple(pieces)
+
+
+def fill(shell: tuple[str, ...], request: HttpRequest) -> str:
+    """The page for this request: its holes rendered, its token and nonce put in."""
+    page = list(shell)
+    slots = range(1, len(page), 2)
+    token = get_token(request) if _TOKEN in shell else None  # masked once for all the page's forms
+    nonce = str(get_nonce(request)) if _NONCE in shell else None
+    holes = []
+    for index in slots:
+        if page[index] == _TOKEN:
+            page[index] = token
+        elif page[index] == _NONCE:
+            page[index] = nonce
+        else:
+            holes.append((index, get_template(page[index]).template))
+    if holes:
+        context = _visitor_context(request, token)
+        for index, template in holes:
             with context.push():
-                parts[index] = template.render(context)
-    return "".join(parts)
+                page[index] = template.render(context)
+    return "".join(page)
+
+
+def _visitor_context(request: HttpRequest, token: str | None) -> Context:
+    """What a hole may use: what every request has, and nothing of the view's.
+
+    Built directly rather than by the context processors: a page served from
+    its shell takes well under a millisecond, and running them all for each
+    request would be a good part of it.
+    """
+    return Context(
+        {
+            "request": request,
+            "user": request.user,
+            "csrf_token": token or csrf(request)["csrf_token"],
+            "csp_nonce": get_nonce(request),
+            "messages": get_messages(request),
+        }
+    )
 
 
 _version = Held(seconds=1.0)
+# The shells themselves, each some 10 to 20 kB; their keys hold the content version.
+_kept = Held(seconds=60, max_entries=500)
 
 
 def _content_version() -> str:
@@ -92,9 +151,9 @@ def _read_content_version() -> str:
     return version
 
 
-def key_for(request: HttpRequest) -> str:
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"shells:{_content_version()}:{get_language()}:{path}"
+def key_for(request: HttpRequest) -> tuple:
+    visitor = "member" if request.user.is_authenticated else "guest"  # see per_visitor(guests_alike=)
+    return (_content_version(), get_language(), visitor, request.get_full_path())
 
 
 def content_changed(sender, **kwargs) -> None:
@@ -120,15 +179,13 @@ class ShellCachedMixin:
     """
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        fragments = caches["fragments"]
         key = key_for(request)
-        shell = fragments.get(key)
-        if shell is not None:
-            return HttpResponse(fill(shell, request))
+        if (kept := _kept.current(key)) is not None:
+            return HttpResponse(fill(kept[0], request))
         response = super().get(request, *args, **kwargs)
         if response.status_code == 200 and hasattr(response, "render") and not response.is_rendered:
-            response.context_data[RECORDING] = True
-            shell = response.render().content.decode()
-            fragments.set(key, shell, settings.PAGE_SHELL_SECONDS)
+            response.context_data.update({RECORDING: True, "csrf_token": _TOKEN, "csp_nonce": _NONCE})
+            shell = carve(response.render().content.decode())
+            _kept.keep(shell, key, seconds=settings.PAGE_SHELL_SECONDS)
             response.content = fill(shell, request)
         return response

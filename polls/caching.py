@@ -18,21 +18,24 @@ import hashlib
 import secrets
 from collections.abc import Callable
 
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from council.held import Held
+from council.shells import squeeze
 
 from .models import Choice, Poll
 from .results import Results
 
 FEATURED_KEY = "polls:featured"
 FEATURED_TIMEOUT = 600
-# Read on every page: each process keeps it for two seconds (council.held).
+# Read on every page: each process keeps them a moment (council.held). A vote
+# shows at once in the process that took it, within a second elsewhere.
 _held_featured = Held(seconds=2.0)
+_held_results = Held(seconds=1.0)
 RESULTS_VERSION_KEY = "polls:results-version:{poll_id}"
 RESULTS_FRAGMENT_KEY = "polls:results:{poll_id}:{language}"
 RESULTS_FRAGMENT_TIMEOUT = 3600
@@ -92,8 +95,11 @@ def results_fragment(
     (so this call finds it and counts afresh) or sets it after (so what is
     stored here is already stale and nobody serves it).
     """
+    language = get_language()
+    if (held := _held_results.current((poll_id, language))) is not None:
+        return held[0]
     version_key = RESULTS_VERSION_KEY.format(poll_id=poll_id)
-    fragment_key = RESULTS_FRAGMENT_KEY.format(poll_id=poll_id, language=get_language())
+    fragment_key = RESULTS_FRAGMENT_KEY.format(poll_id=poll_id, language=language)
     found = cache.get_many([version_key, fragment_key])
     version, cached = found.get(version_key), found.get(fragment_key)
     started_here = False
@@ -104,16 +110,18 @@ def results_fragment(
             version = cache.get(version_key) or version  # another process started it first
     stamp = f"{version}:{_template_digest()}"
     if cached is not None and cached[0] == stamp:
-        return mark_safe(cached[1])  # our own template's output, stored as it was rendered
+        # Our own template's output, stored as it was rendered.
+        return _held_results.keep(mark_safe(cached[1]), (poll_id, language))
     counted = counted_before if started_here and counted_before is not None else results()
     html = render_to_string(RESULTS_TEMPLATE, {"results": counted})
     cache.set(fragment_key, (stamp, str(html)), RESULTS_FRAGMENT_TIMEOUT)
-    return html
+    return _held_results.keep(html, (poll_id, language))
 
 
 def forget_results(poll_id: int) -> None:
     """Make every cached rendering of this poll's results stale (call on commit)."""
     cache.set(RESULTS_VERSION_KEY.format(poll_id=poll_id), secrets.token_hex(8), timeout=None)
+    _held_results.forget_all()
 
 
 # --- The sidebar block, rendered once per state ---------------------------------
@@ -121,33 +129,33 @@ def forget_results(poll_id: int) -> None:
 # it shows depends on the poll, the language, the page it is on and the
 # visitor's state (may vote, voted for this choice, must log in), never on
 # who the visitor is beyond that, except for the CSRF token in the voting
-# form. So it is rendered once per state into this process's fragment cache
+# form. So it is rendered once per state into this process's memory
 # with a marker where the token goes, and each visitor's own token is put in
-# on the way out. The cached text never holds a token.
+# on the way out. The kept text never holds a token.
 
 SIDEBAR_TEMPLATE = "polls/_sidebar_block.html"
-SIDEBAR_TIMEOUT = 3600
+# Rendered blocks, kept in this process: the key holds everything they show.
+_blocks = Held(seconds=3600, max_entries=300)
 _CSRF_MARKER = f"csrf{secrets.token_hex(16)}"  # letters and digits: HTML escaping leaves it as it is
 
 
-def _poll_fingerprint(poll: Poll) -> tuple:
-    """Everything about the poll that the block shows (an edit makes a new fingerprint)."""
+def _poll_fingerprint(poll: Poll) -> str:
+    """A digest of everything about the poll that the block shows (an edit makes a new one).
+
+    Worked out once per Poll object: the sidebar's poll is held and reused.
+    """
+    if (known := getattr(poll, "_sidebar_fingerprint", None)) is not None:
+        return known
     choices = tuple((choice.pk, choice.text) for choice in poll.choices.all())
-    return (
-        poll.pk,
-        poll.question,
-        poll.slug,
-        poll.audience,
-        poll.results_shown,
-        poll.opens_at,
-        poll.closes_at,
-        choices,
-    )
+    shown = (poll.pk, poll.question, poll.slug, poll.audience, poll.results_shown)
+    poll._sidebar_fingerprint = hashlib.sha256(
+        repr((shown, poll.opens_at, poll.closes_at, choices)).encode()
+    ).hexdigest()
+    return poll._sidebar_fingerprint
 
 
 def sidebar_block(panel, *, request, on_its_page: bool, csrf_token=None) -> str:
-    """The poll block of the sidebar for this visitor, from the fragment cache when it can be."""
-    fragments = caches["fragments"]
+    """The poll block of the sidebar for this visitor, rendered once per state and kept."""
     state: tuple = ("none", on_its_page)
     if panel is not None:
         results = panel.results_html if panel.shows_results else ""
@@ -159,16 +167,15 @@ def sidebar_block(panel, *, request, on_its_page: bool, csrf_token=None) -> str:
             panel.needs_login,
             panel.poll.is_open,
             panel.poll.is_closed,
-            hashlib.sha256(str(results).encode()).hexdigest(),
+            str(results),
         )
     here = request.get_full_path() if request is not None else ""
-    digest = hashlib.sha256(repr((state, here, get_language())).encode()).hexdigest()
-    key = f"polls:sidebar:{digest}"
-    html = fragments.get(key)
-    if html is None:
+    key = (state, here, get_language())
+    if (kept := _blocks.current(key)) is not None:
+        html = kept[0]
+    else:
         context = {"panel": panel, "request": request, "on_its_page": on_its_page, "csrf_token": _CSRF_MARKER}
-        html = str(render_to_string(SIDEBAR_TEMPLATE, context))
-        fragments.set(key, html, SIDEBAR_TIMEOUT)
+        html = _blocks.keep(squeeze(str(render_to_string(SIDEBAR_TEMPLATE, context))), key)
     if _CSRF_MARKER in html and request is not None:
         # The page's own token when it has one: masked once per page, not per form.
         html = html.replace(_CSRF_MARKER, str(csrf_token or get_token(request)))

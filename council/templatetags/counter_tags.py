@@ -7,10 +7,11 @@ import redis
 from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from council import counter
+from council.shells import squeeze
 
 register = template.Library()
 logger = logging.getLogger(__name__)
@@ -19,7 +20,7 @@ logger = logging.getLogger(__name__)
 @lru_cache(maxsize=16)
 def _render(snapshot: counter.Snapshot, language: str) -> SafeString:
     # The same figures are shown for seconds at a time: render them once.
-    return render_to_string("council/_counter.html", {"snapshot": snapshot})
+    return mark_safe(squeeze(render_to_string("council/_counter.html", {"snapshot": snapshot})))
 
 
 @register.simple_tag

@@ -56,15 +56,18 @@ def main_navigation(context) -> SafeString:
 
 
 @register.simple_tag(takes_context=True)
-def per_visitor(context, template_name: str) -> SafeString:
-    """Include a part that differs per visitor (a form's CSRF token, a nonce, the account links).
+def per_visitor(context, template_name: str, guests_alike: bool = False) -> SafeString:
+    """Include a part that differs per visitor (a member's account links, the poll, messages).
 
     Rendered in place, except while a page's shell is being recorded
     (council.shells): then it leaves a hole that each request fills in.
-    The part sees only what every request has (request, user, csrf_token,
-    csp_nonce, messages), never the view's own context.
+    The part may use only what every request has (request, user,
+    csrf_token, csp_nonce, messages; see shells._visitor_context), never
+    the view's own context or other context processors' values. `guests_alike`: the
+    part is the same for every visitor who is not logged in, so guests'
+    shells hold it (shells are kept apart for guests and members).
     """
-    if context.get(shells.RECORDING):
+    if context.get(shells.RECORDING) and not (guests_alike and not context["request"].user.is_authenticated):
         return shells.hole(template_name)
     template = context.template.engine.get_template(template_name)
     with context.push():

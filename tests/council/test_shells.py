@@ -6,7 +6,6 @@ import pytest
 from django.contrib import messages
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import caches
 
 from council import shells
 from meetings.models import Meeting
@@ -24,8 +23,8 @@ def script_nonces(html: str) -> set[str]:
 
 
 def stored_shells() -> list[str]:
-    fragments = caches["fragments"]
-    return [fragments.get(key.split(":", 2)[-1]) for key in list(fragments._cache) if ":shells:" in key]
+    """The text of every kept shell (holes and markers included)."""
+    return ["".join(shell) for _until, shell in shells._kept._held.values()]
 
 
 def test_each_visitor_gets_their_own_token_and_nonce_in_the_same_page(client, django_assert_num_queries):
@@ -63,16 +62,23 @@ def test_the_kept_shell_holds_no_token_nonce_or_visitor(client):
         assert secret not in shell
 
 
-def test_a_member_and_a_guest_share_the_shell_but_not_the_header(client):
+def test_members_and_guests_have_their_own_shells_and_members_their_own_header(client):
     guest = type(client)()
     client.force_login(UserFactory(first_name="Lan", last_name="Nguyễn"))
 
     member_page = client.get("/phien-hop/").content.decode()
     guest_page = guest.get("/phien-hop/").content.decode()
 
-    assert "Xin chào" in member_page and "Đăng xuất" in member_page
+    another_member = type(client)()
+    another_member.force_login(UserFactory(first_name="Minh", last_name="Trần"))
+    another_page = another_member.get("/phien-hop/").content.decode()
+
+    assert "Nguyễn" in member_page and "Đăng xuất" in member_page
+    assert "Trần" in another_page and "Nguyễn" not in another_page
     assert "Xin chào" not in guest_page and "Đăng nhập thành viên" in guest_page
-    assert len(stored_shells()) == 1
+    # One for guests (their account links are the same: in the shell), one for
+    # members (a hole where each one's name goes).
+    assert len(stored_shells()) == 2
 
 
 def test_a_save_shows_at_once(client):

@@ -44,7 +44,8 @@ def _sources():
     return [
         (
             _("Tin tức"),
-            Article.objects.public(),
+            # The province is one of the fields the SQLite fallback reads on each row.
+            Article.objects.public().select_related("meeting__host_province"),
             ["title", "summary", "body", "source_name", "meeting__host_province__name"],
             lambda a: a.title,
             lambda a: a.get_absolute_url(),

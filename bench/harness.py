@@ -189,15 +189,21 @@ def p99_at_rate(
     """Latency at a fixed request rate: wrk with each connection pausing between requests.
 
     Debian's wrk cannot pace requests by itself, but a Lua script's delay()
-    makes each connection wait a whole number of milliseconds before its
-    next request, so `connections` connections send about `rate` requests a
-    second; the rate really reached is in the result. A slow response
-    delays that connection's next request (closed loop), so queueing shows
-    only as long as the server keeps up, which at half its peak it should.
+    makes each connection wait some milliseconds before its next request, so
+    `connections` connections send about `rate` requests a second; the rate
+    really reached is in the result. Each pause is drawn between half and
+    one and a half times the mean, so that the connections drift apart
+    instead of arriving together in bursts. A slow response delays that
+    connection's next request (closed loop), so queueing shows only as long
+    as the server keeps up, which at half its peak it should.
     """
-    pause_ms = max(1, round(connections * 1000 / rate))
+    pause_ms = max(2, round(connections * 1000 / rate))
+    lua = (
+        "function init(args)\n  math.randomseed(os.time() + math.floor(os.clock() * 1000000))\nend\n"
+        f"function delay()\n  return math.random({pause_ms // 2}, {pause_ms + pause_ms // 2})\nend\n"
+    )
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(f"function delay()\n  return {pause_ms}\nend\n")
+        script.write(lua)
     try:
         return wrk(url, seconds=seconds, connections=connections, headers=headers, script=script.name)
     finally:

@@ -7,21 +7,26 @@ by how many of the words match and how often. Snippets are escaped, then the
 matching words are wrapped in <mark>.
 """
 
+import hashlib
 import html
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, TextField, Value
 from django.db.models.functions import Coalesce
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Agreement, Document, Meeting
 from members.models import Member
 
+from . import shells
 from .models import Article
 from .text import fold
 
@@ -88,6 +93,24 @@ def _sources():
 
 def terms(query: str) -> list[str]:
     return [t for t in re.split(r"\W+", fold(query)) if t][:10]
+
+
+def cached_search(query: str) -> list[Hit]:
+    """search(), kept in the cache until public content changes (or PAGE_SHELL_SECONDS pass).
+
+    Keyed by the folded words, which decide both what matches (the full-text
+    search ignores case and diacritics too) and what the snippets mark.
+    """
+    words = terms(query)
+    if not words:
+        return []
+    digest = hashlib.sha256(" ".join(words).encode()).hexdigest()
+    key = f"search:{shells.content_version()}:{get_language()}:{digest}"
+    hits = cache.get(key)
+    if hits is None:
+        hits = search(query)
+        cache.set(key, hits, settings.PAGE_SHELL_SECONDS)
+    return hits
 
 
 def search(query: str) -> list[Hit]:

@@ -136,7 +136,8 @@ _version = Held(seconds=1.0)
 _kept = Held(seconds=60, max_entries=500)
 
 
-def _content_version() -> str:
+def content_version() -> str:
+    """Changes whenever something shown on public pages is saved (see content_changed)."""
     if (held := _version.current()) is not None:
         return held[0]
     return _version.keep(_read_content_version())
@@ -153,7 +154,8 @@ def _read_content_version() -> str:
 
 def key_for(request: HttpRequest) -> tuple:
     visitor = "member" if request.user.is_authenticated else "guest"  # see per_visitor(guests_alike=)
-    return (_content_version(), get_language(), visitor, request.get_full_path())
+    # The host too: absolute links (sharing, Open Graph) are built from it.
+    return (content_version(), get_language(), visitor, request.get_host(), request.get_full_path())
 
 
 def content_changed(sender, **kwargs) -> None:
@@ -175,17 +177,27 @@ class ShellCachedMixin:
     """Serve GET from the page's shell when it is current; otherwise render it and keep it.
 
     Only for pages whose template shows nothing about the visitor outside
-    `per_visitor` parts, and whose view has no side effect on GET.
+    `per_visitor` parts. A view whose GET has a side effect does it again in
+    served_from_shell(), from what shell_note() kept.
     """
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         key = key_for(request)
         if (kept := _kept.current(key)) is not None:
-            return HttpResponse(fill(kept[0], request))
+            shell, note = kept[0]
+            self.served_from_shell(request, note)
+            return HttpResponse(fill(shell, request))
         response = super().get(request, *args, **kwargs)
         if response.status_code == 200 and hasattr(response, "render") and not response.is_rendered:
             response.context_data.update({RECORDING: True, "csrf_token": _TOKEN, "csp_nonce": _NONCE})
             shell = carve(response.render().content.decode())
-            _kept.keep(shell, key, seconds=settings.PAGE_SHELL_SECONDS)
+            _kept.keep((shell, self.shell_note()), key, seconds=settings.PAGE_SHELL_SECONDS)
             response.content = fill(shell, request)
         return response
+
+    def shell_note(self):
+        """What a request served from the shell will need to know of this render (kept beside it)."""
+        return None
+
+    def served_from_shell(self, request: HttpRequest, note) -> None:
+        """The view's own work for a request served from the shell (counting a view, say)."""

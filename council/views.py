@@ -87,8 +87,12 @@ class NewsListView(ShellCachedMixin, ListView):
         return context
 
 
-class ArticleDetailView(DetailView):
-    """An article: counts the visitor's view (once a day) in the cache."""
+class ArticleDetailView(ShellCachedMixin, DetailView):
+    """An article: counts the visitor's view (once a day) in the cache.
+
+    The number of views shown is the one counted when the page's shell was
+    rendered: at most PAGE_SHELL_SECONDS old.
+    """
 
     template_name = "council/article_detail.html"
     context_object_name = "article"
@@ -110,6 +114,12 @@ class ArticleDetailView(DetailView):
         context["share_url"] = self.request.build_absolute_uri(article.get_absolute_url())
         return context
 
+    def shell_note(self) -> int:
+        return self.object.pk
+
+    def served_from_shell(self, request: HttpRequest, note: int) -> None:
+        views_count.count_view(article_id=note, visitor=views_count.visitor_key(request))
+
 
 class SearchView(TemplateView):
     template_name = "council/search.html"
@@ -118,7 +128,7 @@ class SearchView(TemplateView):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.get("q", "").strip()[:200]
         context["query"] = query
-        context["hits"] = search.search(query) if query else []
+        context["hits"] = search.cached_search(query) if query else []
         return context
 
 

@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
+from council.shells import ShellCachedMixin
+
 from .models import Member, Membership, Province
 
 # The order the council is presented in.
@@ -14,7 +16,7 @@ ROLE_ORDER = Case(
 )
 
 
-class MemberListView(ListView):
+class MemberListView(ShellCachedMixin, ListView):
     """The current council, grouped by role, optionally for one province."""
 
     template_name = "members/member_list.html"
@@ -51,7 +53,7 @@ class MemberListView(ListView):
         return context
 
 
-class FormerMemberListView(ListView):
+class FormerMemberListView(ShellCachedMixin, ListView):
     """People who served on the council and hold no role today."""
 
     template_name = "members/member_former.html"
@@ -66,7 +68,7 @@ class FormerMemberListView(ListView):
         )
 
 
-class MemberDetailView(DetailView):
+class MemberDetailView(ShellCachedMixin, DetailView):
     """A member's page: biography, roles over time, meetings attended."""
 
     template_name = "members/member_detail.html"

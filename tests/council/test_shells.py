@@ -7,9 +7,9 @@ from django.contrib import messages
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
 
-from council import shells
+from council import shells, views_count
 from meetings.models import Meeting
-from tests.factories import MeetingFactory, UserFactory, poll_with_choices
+from tests.factories import ArticleFactory, MeetingFactory, UserFactory, poll_with_choices
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def script_nonces(html: str) -> set[str]:
 
 def stored_shells() -> list[str]:
     """The text of every kept shell (holes and markers included)."""
-    return ["".join(shell) for _until, shell in shells._kept._held.values()]
+    return ["".join(shell) for _until, (shell, _note) in shells._kept._held.values()]
 
 
 def test_each_visitor_gets_their_own_token_and_nonce_in_the_same_page(client, django_assert_num_queries):
@@ -93,11 +93,11 @@ def test_a_save_shows_at_once(client):
 
 def test_saves_of_what_no_public_page_shows_keep_the_shells(client):
     client.get("/")
-    version = shells._content_version()
+    version = shells.content_version()
 
     UserFactory()  # accounts, votes, deliveries, visit statistics
 
-    assert shells._content_version() == version
+    assert shells.content_version() == version
 
 
 def test_each_language_has_its_own_shell(client):
@@ -122,3 +122,13 @@ def test_messages_reach_a_page_served_from_its_shell(client, rf):
 
     assert "Đã gửi ý kiến của bạn." in shown
     assert "Đã gửi ý kiến của bạn." not in after  # shown once, as messages are
+
+
+def test_an_article_served_from_its_shell_still_counts_its_view(client, django_assert_num_queries):
+    article = ArticleFactory()
+    client.get(article.get_absolute_url(), headers={"user-agent": "Trình duyệt A"})  # renders the shell
+
+    with django_assert_num_queries(0):
+        client.get(article.get_absolute_url(), headers={"user-agent": "Trình duyệt B"})
+
+    assert views_count.pending(article.pk) == 2

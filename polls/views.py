@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
+from council.shells import ShellCachedMixin
+
 from . import throttle
 from .forms import VoteForm
 from .models import Poll
@@ -29,8 +31,12 @@ def wants_json(request: HttpRequest) -> bool:
     return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
 
 
-class PollListView(ListView):
-    """Polls taking votes now, then the archive of past ones with their totals."""
+class PollListView(ShellCachedMixin, ListView):
+    """Polls taking votes now, then the archive of past ones with their totals.
+
+    A poll opening or closing by its dates shows within PAGE_SHELL_SECONDS
+    (council.shells); closed polls take no more votes, so their totals hold.
+    """
 
     template_name = "polls/poll_list.html"
     context_object_name = "past_polls"

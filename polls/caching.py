@@ -24,6 +24,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from council import shells
 from council.held import Held
 from council.shells import squeeze
 
@@ -36,6 +37,7 @@ FEATURED_TIMEOUT = 600
 # shows at once in the process that took it, within a second elsewhere.
 _held_featured = Held(seconds=2.0)
 _held_results = Held(seconds=1.0)
+_held_pages = Held(seconds=2.0, max_entries=100)  # polls by slug, for their own pages
 RESULTS_VERSION_KEY = "polls:results-version:{poll_id}"
 RESULTS_FRAGMENT_KEY = "polls:results:{poll_id}:{language}"
 RESULTS_FRAGMENT_TIMEOUT = 3600
@@ -73,8 +75,21 @@ def _load_featured() -> tuple[Poll | None, Results | None]:
 
 
 def forget_featured_poll() -> None:
+    """Call on commit of any change to a poll or its choices (not votes)."""
     cache.delete(FEATURED_KEY)
     _held_featured.forget()
+    _held_pages.forget_all()
+    # Closing or featuring a poll is an UPDATE no save signal announces: the
+    # pages showing its dates (its own, the archive) are out of date too.
+    shells.forget_all()
+
+
+def poll_for_page(slug: str) -> Poll | None:
+    """The started poll with this slug and its choices, held a moment in this process."""
+    if (held := _held_pages.current(slug)) is not None:
+        return held[0]
+    poll = Poll.objects.started().prefetch_related("choices").filter(slug=slug).first()
+    return _held_pages.keep(poll, slug)
 
 
 @functools.cache
@@ -134,6 +149,7 @@ def forget_results(poll_id: int) -> None:
 # on the way out. The kept text never holds a token.
 
 SIDEBAR_TEMPLATE = "polls/_sidebar_block.html"
+PAGE_TEMPLATE = "polls/_page_block.html"
 # Rendered blocks, kept in this process: the key holds everything they show.
 _blocks = Held(seconds=3600, max_entries=300)
 _CSRF_MARKER = f"csrf{secrets.token_hex(16)}"  # letters and digits: HTML escaping leaves it as it is
@@ -156,6 +172,15 @@ def _poll_fingerprint(poll: Poll) -> str:
 
 def sidebar_block(panel, *, request, on_its_page: bool, csrf_token=None) -> str:
     """The poll block of the sidebar for this visitor, rendered once per state and kept."""
+    return _block(SIDEBAR_TEMPLATE, panel, request=request, on_its_page=on_its_page, csrf_token=csrf_token)
+
+
+def page_block(panel, *, request, csrf_token=None) -> str:
+    """The poll on its own page (form or vote, and full results), rendered once per state and kept."""
+    return _block(PAGE_TEMPLATE, panel, request=request, on_its_page=True, csrf_token=csrf_token)
+
+
+def _block(template: str, panel, *, request, on_its_page: bool, csrf_token) -> str:
     state: tuple = ("none", on_its_page)
     if panel is not None:
         results = panel.results_html if panel.shows_results else ""
@@ -170,12 +195,12 @@ def sidebar_block(panel, *, request, on_its_page: bool, csrf_token=None) -> str:
             str(results),
         )
     here = request.get_full_path() if request is not None else ""
-    key = (state, here, get_language())
+    key = (template, state, here, get_language())
     if (kept := _blocks.current(key)) is not None:
         html = kept[0]
     else:
         context = {"panel": panel, "request": request, "on_its_page": on_its_page, "csrf_token": _CSRF_MARKER}
-        html = _blocks.keep(squeeze(str(render_to_string(SIDEBAR_TEMPLATE, context))), key)
+        html = _blocks.keep(squeeze(str(render_to_string(template, context))), key)
     if _CSRF_MARKER in html and request is not None:
         # The page's own token when it has one: masked once per page, not per form.
         html = html.replace(_CSRF_MARKER, str(csrf_token or get_token(request)))

@@ -51,8 +51,12 @@ class PollListView(ShellCachedMixin, ListView):
         return context
 
 
-class PollDetailView(DetailView):
-    """A poll's page with its full results; JSON when the request asks for it."""
+class PollDetailView(ShellCachedMixin, DetailView):
+    """A poll's page with its full results; JSON when the request asks for it.
+
+    The page comes from its shell (council.shells) with the poll block as the
+    visitor's own part; JSON is answered afresh.
+    """
 
     queryset = Poll.objects.started().prefetch_related("choices")
     template_name = "polls/poll_detail.html"
@@ -62,13 +66,18 @@ class PollDetailView(DetailView):
         context["panel"] = PollPanel.for_request(self.object, self.request, place="page")
         return context
 
-    def render_to_response(self, context, **response_kwargs):
-        if wants_json(self.request):
-            response = JsonResponse(context["panel"].as_json())
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if wants_json(request):
+            response = DetailView.get(self, request, *args, **kwargs)  # never from the shell
         else:
-            response = super().render_to_response(context, **response_kwargs)
+            response = super().get(request, *args, **kwargs)
         patch_vary_headers(response, ["Accept"])
         return response
+
+    def render_to_response(self, context, **response_kwargs):
+        if wants_json(self.request):
+            return JsonResponse(context["panel"].as_json())
+        return super().render_to_response(context, **response_kwargs)
 
 
 def _next_url(request: HttpRequest, poll: Poll) -> str:

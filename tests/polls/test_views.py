@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from council.demo import polls as demo_polls
 from polls.models import Poll, Vote
+from polls.services import close_poll
 from polls.voters import COOKIE_NAME, guest_token
 from tests.factories import UserFactory, VoteFactory, poll_with_choices
 
@@ -306,7 +307,7 @@ def test_vote_needs_post(client, demo):
     assert client.get(vote_url(demo)).status_code == 405
 
 
-def test_results_after_closing_stay_hidden_until_then(client):
+def test_results_after_closing_stay_hidden_until_then(client, django_capture_on_commit_callbacks):
     poll, (yes, _) = poll_with_choices("Có", "Không", results_shown=Poll.ResultsShown.AFTER_CLOSING)
     VoteFactory(choice=yes)
 
@@ -317,7 +318,8 @@ def test_results_after_closing_stay_hidden_until_then(client):
     assert "Tổng số phiếu" not in page
     assert payload["results"] is None
 
-    Poll.objects.filter(pk=poll.pk).update(closes_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        close_poll(poll=poll)
     assert "Tổng số phiếu: 1" in text_of(client.get(poll.get_absolute_url()))
 
 
@@ -383,3 +385,24 @@ def test_a_refusal_as_json_keeps_the_page_it_came_from(client, settings):
 
     assert response.status_code == 429
     assert '<input type="hidden" name="next" value="/phien-hop/">' in response.json()["html"]
+
+
+def test_a_polls_page_from_its_shell_shows_each_visitor_their_own_block(
+    client, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    poll, (yes, _) = poll_with_choices("Có", "Không")
+    someone_else = Client()
+    someone_else.get(poll.get_absolute_url())  # the page's shell is rendered and kept
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(vote_url(poll), {"choice": yes.pk})
+
+    mine = client.get(poll.get_absolute_url())
+    theirs = someone_else.get(poll.get_absolute_url())
+
+    assert "Bạn đã bình chọn: Có" in text_of(mine)
+    assert "Bạn đã bình chọn" not in text_of(theirs)
+    assert 'name="choice"' in theirs.content.decode()
+    assert "Tổng số phiếu: 1" in text_of(mine)
+    assert mine["Vary"].count("Accept") == 1

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.flatpages.views import flatpage
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
@@ -25,9 +24,9 @@ urlpatterns = [
     path("phien-hop/atom/", feeds.MeetingsAtom(), name="meetings_atom"),
     path("bench/hello", views.hello, name="hello"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("gioi-thieu/", flatpage, {"url": "/gioi-thieu/"}, name="about"),
-    path("quy-che-hoat-dong/", flatpage, {"url": "/quy-che-hoat-dong/"}, name="charter"),
-    path("lien-he/", flatpage, {"url": "/lien-he/"}, name="contact"),
+    path("gioi-thieu/", views.FlatPageView.as_view(), {"url": "/gioi-thieu/"}, name="about"),
+    path("quy-che-hoat-dong/", views.FlatPageView.as_view(), {"url": "/quy-che-hoat-dong/"}, name="charter"),
+    path("lien-he/", views.FlatPageView.as_view(), {"url": "/lien-he/"}, name="contact"),
     path("tin-tuc/", include("council.news_urls")),
     path("thanh-vien/", include("members.urls")),
     path("", include("meetings.urls")),

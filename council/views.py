@@ -4,12 +4,16 @@ import logging
 from functools import cached_property
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.contrib.flatpages.models import FlatPage
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -119,6 +123,27 @@ class ArticleDetailView(ShellCachedMixin, DetailView):
 
     def served_from_shell(self, request: HttpRequest, note: int) -> None:
         views_count.count_view(article_id=note, visitor=views_count.visitor_key(request))
+
+
+class _FlatPage(TemplateView):
+    """What django.contrib.flatpages' own view does, as a template view."""
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        site_id = get_current_site(request).id
+        page = get_object_or_404(FlatPage, url=self.kwargs["url"], sites=site_id)
+        if page.registration_required and not request.user.is_authenticated:
+            return redirect_to_login(request.path)
+        # Written in the admin's editor and sanitised on save: shown as it is.
+        page.title, page.content = mark_safe(page.title), mark_safe(page.content)
+        self.page = page
+        return self.render_to_response(self.get_context_data(flatpage=page))
+
+    def get_template_names(self) -> list[str]:
+        return [name for name in (self.page.template_name, "flatpages/default.html") if name]
+
+
+class FlatPageView(ShellCachedMixin, _FlatPage):
+    """A page the secretariat writes in the admin (About, Charter, Contact), from its shell."""
 
 
 class SearchView(TemplateView):

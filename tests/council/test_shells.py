@@ -4,8 +4,10 @@ import re
 
 import pytest
 from django.contrib import messages
+from django.contrib.flatpages.models import FlatPage
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.sites.models import Site
 
 from council import shells, views_count
 from meetings.models import Meeting
@@ -132,3 +134,32 @@ def test_an_article_served_from_its_shell_still_counts_its_view(client, django_a
         client.get(article.get_absolute_url(), headers={"user-agent": "Trình duyệt B"})
 
     assert views_count.pending(article.pk) == 2
+
+
+def test_the_councils_own_pages_come_from_shells_and_show_edits_at_once(client, django_assert_num_queries):
+    page = FlatPage.objects.create(
+        url="/gioi-thieu/", title="Giới thiệu", content="<p>Thành lập năm 2011.</p>"
+    )
+    page.sites.add(Site.objects.get_current())
+    assert "Thành lập năm 2011." in client.get("/gioi-thieu/").content.decode()
+
+    with django_assert_num_queries(0):
+        client.get("/gioi-thieu/")
+    page.content = "<p>Thành lập năm 2011 tại Đà Nẵng.</p>"
+    page.save()
+
+    assert "tại Đà Nẵng" in client.get("/gioi-thieu/").content.decode()
+
+
+def test_a_council_page_for_members_only_still_sends_guests_to_log_in(client):
+    page = FlatPage.objects.create(url="/lien-he/", title="Liên hệ", content="<p>Số nội bộ.</p>")
+    page.sites.add(Site.objects.get_current())
+    member = type(client)()
+    member.force_login(UserFactory())
+    page.registration_required = True
+    page.save()
+
+    assert "Số nội bộ." in member.get("/lien-he/").content.decode()
+    assert "Số nội bộ." in member.get("/lien-he/").content.decode()  # from the members' shell
+    response = client.get("/lien-he/")
+    assert response.status_code == 302 and "/tai-khoan/dang-nhap/" in response["Location"]

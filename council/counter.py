@@ -59,7 +59,24 @@ def is_bot(user_agent: str) -> bool:
 
 
 def new_guest_id() -> str:
-    return secrets.token_urlsafe(12)
+    """A guest's id: "g" and a random token, never to be taken for a member's."""
+    return f"g{secrets.token_urlsafe(12)}"
+
+
+def member_id(user_pk: int) -> str:
+    return f"m{user_pk}"
+
+
+_MEMBER_ID = re.compile(r"m\d+")
+
+
+def is_member_id(visitor: str) -> bool:
+    """Whether a visitor id from the cookie is a member's ("m" and the account's number).
+
+    Not a test of the first letter alone: guest ids made before they began
+    with "g" were random tokens, one in 64 of which begins with "m".
+    """
+    return _MEMBER_ID.fullmatch(visitor) is not None
 
 
 def _day(now: float) -> str:

@@ -49,8 +49,8 @@ class OnlineCounterMiddleware:
         now = time.time()
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            member_id = f"m{user.pk}"
-            moved_from = visitor if visitor and not visitor.startswith("m") else None
+            member_id = counter.member_id(user.pk)
+            moved_from = visitor if visitor and not counter.is_member_id(visitor) else None
             written = counter.record(
                 visitor=member_id,
                 member=True,
@@ -60,7 +60,7 @@ class OnlineCounterMiddleware:
             )
             visitor = member_id
         else:
-            if visitor is None or visitor.startswith("m"):
+            if visitor is None or counter.is_member_id(visitor):
                 if visitor:  # just logged out: no longer a member online
                     counter.backend().remove(visitor=visitor, member=True)
                 visitor, last_seen = counter.new_guest_id(), None

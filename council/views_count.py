@@ -22,7 +22,7 @@ def _pending_key(article_id: int) -> str:
 def visitor_key(request: HttpRequest) -> str:
     """Who is reading: the counter's visitor cookie, the account, or else IP and browser."""
     if request.user.is_authenticated:
-        return f"m{request.user.pk}"
+        return counter.member_id(request.user.pk)
     if cookie := request.COOKIES.get(counter.COOKIE):
         return cookie.rpartition(".")[0]
     raw = f"{client_ip(request)}|{request.headers.get('user-agent', '')}"

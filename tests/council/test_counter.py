@@ -1,6 +1,7 @@
 """The online counter, on Django's cache (always) and on real Redis (marked)."""
 
 import datetime
+import time
 
 import pytest
 from django.db import connection
@@ -141,6 +142,21 @@ def test_logging_in_through_the_site_moves_the_visitor(client, use):
 
     snapshot = counter.snapshot()
     assert (snapshot.guests, snapshot.members) == (0, 1)
+
+
+def test_a_guest_whose_old_id_begins_with_m_is_still_a_guest(client, use):
+    # Guest ids were random tokens, one in 64 beginning with "m": such a guest
+    # was taken for a member who had logged out, and never moved on login.
+    client.cookies[counter.COOKIE] = f"mXq3_guest-token.{int(time.time())}"
+    client.get(reverse("home"), headers={"user-agent": BROWSER})
+    counter.backend().touch(visitor="mXq3_guest-token", member=False, new_visit=False, now=time.time())
+    client.force_login(UserFactory())
+    client.get(reverse("home"), headers={"user-agent": BROWSER})
+
+    snapshot = counter.snapshot()
+    assert (snapshot.guests, snapshot.members) == (0, 1)
+    assert counter.new_guest_id().startswith("g")
+    assert counter.is_member_id("m12") and not counter.is_member_id("mXq3_guest-token")
 
 
 def test_sidebar_shows_the_counts(client, use):

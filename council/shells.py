@@ -47,9 +47,10 @@ RECORDING = "recording_shell"  # context variable: per_visitor leaves a marker i
 _SECRET = secrets.token_hex(8)
 # What a shell holds in place of the CSRF token and the CSP nonce: letters and
 # digits, which HTML escaping leaves alone, like the values they stand for.
-_TOKEN = f"csrf{_SECRET}token"
+# (Other parts rendered once for many visitors use TOKEN_MARKER too.)
+TOKEN_MARKER = f"csrf{_SECRET}token"
 _NONCE = f"nonce{_SECRET}value"
-_SLOT = re.compile(rf"<!--hole:{_SECRET}:([\w./-]+)-->|{_TOKEN}|{_NONCE}")
+_SLOT = re.compile(rf"<!--hole:{_SECRET}:([\w./-]+)-->|{TOKEN_MARKER}|{_NONCE}")
 _INDENTATION = re.compile(r"\n\s+")
 
 # Models whose rows appear on no public page: their saves leave the shells alone.
@@ -95,11 +96,11 @@ def fill(shell: tuple[str, ...], request: HttpRequest) -> str:
     """The page for this request: its holes rendered, its token and nonce put in."""
     page = list(shell)
     slots = range(1, len(page), 2)
-    token = get_token(request) if _TOKEN in shell else None  # masked once for all the page's forms
+    token = get_token(request) if TOKEN_MARKER in shell else None  # masked once for all the page's forms
     nonce = str(get_nonce(request)) if _NONCE in shell else None
     holes = []
     for index in slots:
-        if page[index] == _TOKEN:
+        if page[index] == TOKEN_MARKER:
             page[index] = token
         elif page[index] == _NONCE:
             page[index] = nonce
@@ -189,7 +190,7 @@ class ShellCachedMixin:
             return HttpResponse(fill(shell, request))
         response = super().get(request, *args, **kwargs)
         if response.status_code == 200 and hasattr(response, "render") and not response.is_rendered:
-            response.context_data.update({RECORDING: True, "csrf_token": _TOKEN, "csp_nonce": _NONCE})
+            response.context_data.update({RECORDING: True, "csrf_token": TOKEN_MARKER, "csp_nonce": _NONCE})
             shell = carve(response.render().content.decode())
             _kept.keep((shell, self.shell_note()), key, seconds=settings.PAGE_SHELL_SECONDS)
             response.content = fill(shell, request)

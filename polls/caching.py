@@ -79,9 +79,6 @@ def forget_featured_poll() -> None:
     cache.delete(FEATURED_KEY)
     _held_featured.forget()
     _held_pages.forget_all()
-    # Closing or featuring a poll is an UPDATE no save signal announces: the
-    # pages showing its dates (its own, the archive) are out of date too.
-    shells.forget_all()
 
 
 def poll_for_page(slug: str) -> Poll | None:
@@ -152,7 +149,6 @@ SIDEBAR_TEMPLATE = "polls/_sidebar_block.html"
 PAGE_TEMPLATE = "polls/_page_block.html"
 # Rendered blocks, kept in this process: the key holds everything they show.
 _blocks = Held(seconds=3600, max_entries=300)
-_CSRF_MARKER = f"csrf{secrets.token_hex(16)}"  # letters and digits: HTML escaping leaves it as it is
 
 
 def _poll_fingerprint(poll: Poll) -> str:
@@ -199,9 +195,14 @@ def _block(template: str, panel, *, request, on_its_page: bool, csrf_token) -> s
     if (kept := _blocks.current(key)) is not None:
         html = kept[0]
     else:
-        context = {"panel": panel, "request": request, "on_its_page": on_its_page, "csrf_token": _CSRF_MARKER}
+        context = {
+            "panel": panel,
+            "request": request,
+            "on_its_page": on_its_page,
+            "csrf_token": shells.TOKEN_MARKER,
+        }
         html = _blocks.keep(squeeze(str(render_to_string(template, context))), key)
-    if _CSRF_MARKER in html and request is not None:
+    if shells.TOKEN_MARKER in html and request is not None:
         # The page's own token when it has one: masked once per page, not per form.
-        html = html.replace(_CSRF_MARKER, str(csrf_token or get_token(request)))
+        html = html.replace(shells.TOKEN_MARKER, str(csrf_token or get_token(request)))
     return mark_safe(html)  # our own template's output; the token is letters and digits

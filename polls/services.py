@@ -27,6 +27,8 @@ from django.db.models import Q
 from django.db.models.functions import Least, Now
 from django.utils.translation import gettext_lazy as _
 
+from council import shells
+
 from . import caching
 from .models import Choice, Poll, Vote
 from .voters import member_key
@@ -107,7 +109,7 @@ def close_poll(*, poll: Poll) -> Poll:
             closes_at=Now(), opens_at=Least("opens_at", Now())
         )
         poll.refresh_from_db(fields=["opens_at", "closes_at"])
-        transaction.on_commit(caching.forget_featured_poll)
+        transaction.on_commit(_forget_poll_caches)
         transaction.on_commit(partial(caching.forget_results, poll.pk))
     return poll
 
@@ -123,7 +125,7 @@ def feature_poll(*, poll: Poll) -> None:
         Poll.objects.filter(featured=True).exclude(pk=poll.pk).update(featured=False)
         Poll.objects.filter(pk=poll.pk).update(featured=True)
         poll.featured = True
-        transaction.on_commit(caching.forget_featured_poll)
+        transaction.on_commit(_forget_poll_caches)
 
 
 def unfeature_poll(*, poll: Poll) -> None:
@@ -131,4 +133,10 @@ def unfeature_poll(*, poll: Poll) -> None:
     with transaction.atomic():
         Poll.objects.filter(pk=poll.pk).update(featured=False)
         poll.featured = False
-        transaction.on_commit(caching.forget_featured_poll)
+        transaction.on_commit(_forget_poll_caches)
+
+
+def _forget_poll_caches() -> None:
+    """After an UPDATE to a poll (closed, featured): no save signal announces it."""
+    caching.forget_featured_poll()
+    shells.forget_all()  # the pages showing its dates and place: its own, the archive

@@ -147,3 +147,14 @@ def poll_with_choices(*texts: str, **poll_fields):
     """A poll and its choices, in order: `poll, [choice, ...]`."""
     poll = PollFactory(**poll_fields)
     return poll, [ChoiceFactory(poll=poll, text=text, order=i) for i, text in enumerate(texts)]
+
+
+def png_bytes(size: tuple[int, int] = (60, 40)) -> bytes:
+    """A small real PNG, for photos whose thumbnails are made."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 10, 10)).save(buffer, format="PNG")
+    return buffer.getvalue()

@@ -1,6 +1,6 @@
 """Every public page makes as many queries with ten times the content as with the demo's."""
 
-import io
+import datetime
 from urllib.parse import urlencode
 
 import pytest
@@ -31,6 +31,7 @@ from tests.factories import (
     MeetingFactory,
     MembershipFactory,
     VoteFactory,
+    png_bytes,
     poll_with_choices,
 )
 
@@ -95,7 +96,7 @@ def grow_tenfold() -> None:
         ArticleFactory(meeting=meeting)
     for index in range(times * Meeting.objects.count()):
         MeetingFactory(
-            status=Meeting.Status.HELD, starts_at=timezone.now() - timezone.timedelta(days=400 + index)
+            status=Meeting.Status.HELD, starts_at=timezone.now() - datetime.timedelta(days=400 + index)
         )
     for _ in range(times * Membership.objects.count()):
         MembershipFactory()
@@ -117,7 +118,7 @@ def grow_tenfold() -> None:
         )
     for index in range(times * meeting.photos.count()):
         Photo.objects.create(
-            meeting=meeting, image=ContentFile(png(), name=f"them-{index}.png"), caption=f"Ảnh {index}"
+            meeting=meeting, image=ContentFile(png_bytes(), name=f"them-{index}.png"), caption=f"Ảnh {index}"
         )
     later = Meeting.objects.exclude(pk=meeting.pk).first()
     for index in range(times * meeting.recommendations.count()):
@@ -139,14 +140,6 @@ def grow_tenfold() -> None:
         VoteFactory(choice=featured.choices.first())
     for index in range(times * Poll.objects.count()):
         poll_with_choices("Có", "Không", slug=f"them-{index}")
-
-
-def png() -> bytes:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), "teal").save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 def test_every_public_page_makes_the_same_queries_with_ten_times_the_content(client):

@@ -80,3 +80,24 @@ def accessibility_problems(page):
         ]
 
     return check
+
+
+@pytest.fixture
+def secretary():
+    """A member of the secretariat, staff in its group (password: the factories' own)."""
+    from django.contrib.auth.models import Group
+
+    from council.permissions import SECRETARIAT_GROUP
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="thu-ky", first_name="Thư ký", is_staff=True)
+    user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    return user
+
+
+def log_into_admin(page, base_url: str, user) -> None:
+    """Log in through the admin's own form."""
+    page.goto(base_url + "/admin/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "mat-khau-thu-nghiem")
+    page.click("input[type=submit]")

@@ -4,16 +4,15 @@ import datetime
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from council.models import Article
-from council.permissions import SECRETARIAT_GROUP
 from meetings import notices
 from meetings.models import Attendance, Delivery, Meeting, Notice
 from polls.models import Vote
+from tests.e2e.conftest import log_into_admin
 from tests.factories import (
     CategoryFactory,
     MeetingFactory,
@@ -91,11 +90,9 @@ def test_visitor_reads_news_opens_the_2017_meeting_downloads_its_report_and_vote
 
 
 def test_secretariat_publishes_an_article_with_a_photo_and_invites_the_members_to_a_meeting(
-    live_server, page, settings, tmp_path, eager_celery, mailoutbox
+    live_server, page, settings, tmp_path, eager_celery, mailoutbox, secretary
 ):
     settings.SITE_URL = live_server.url  # the links in the emails lead to this server
-    secretary = UserFactory(username="thu-ky", first_name="Thư ký", is_staff=True)
-    secretary.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
     CategoryFactory(name="Tin Hội đồng", slug="tin-hoi-dong")
     ProvinceFactory(name="Gia Lai", slug="gia-lai")
     member = MemberFactory(full_name="Trần Thị Hoa", email="hoa@example.org")
@@ -105,11 +102,7 @@ def test_secretariat_publishes_an_article_with_a_photo_and_invites_the_members_t
     problems = []
     page.on("console", lambda message: message.type == "error" and problems.append(message.text))
 
-    # Log in to the admin through its form.
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "thu-ky")
-    page.fill("#id_password", "mat-khau-thu-nghiem")
-    page.click("input[type=submit]")
+    log_into_admin(page, live_server.url, secretary)
     page.get_by_role("heading", name="Quản trị nội dung").wait_for()
 
     # Write an article: title, body in the rich-text editor, cover photo, category, published now.

@@ -1,5 +1,4 @@
 import datetime
-import io
 
 import pytest
 from django.core.files.base import ContentFile
@@ -10,7 +9,7 @@ from icalendar import Calendar
 from council import held
 from council.demo.meetings import report_pdf
 from meetings.models import Attendance, Document, Meeting, Photo
-from tests.factories import MeetingFactory, MembershipFactory
+from tests.factories import MeetingFactory, MembershipFactory, png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +115,7 @@ def test_meeting_page_queries_do_not_grow_with_photos_and_documents(client, djan
             file=ContentFile(pdf, name=f"t{index}.pdf"),
         )
         Photo.objects.create(
-            meeting=meeting, image=ContentFile(png(), name=f"a{index}.png"), caption=f"Ảnh {index}"
+            meeting=meeting, image=ContentFile(png_bytes(), name=f"a{index}.png"), caption=f"Ảnh {index}"
         )
     client.get(meeting.get_absolute_url())  # thumbnails are made and remembered once
     held.forget_everything()  # and the page's shell: render it again
@@ -125,14 +124,6 @@ def test_meeting_page_queries_do_not_grow_with_photos_and_documents(client, djan
         response = client.get(meeting.get_absolute_url())
 
     assert len(response.context["meeting"].public_documents) == count
-
-
-def png() -> bytes:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (60, 40), (200, 10, 10)).save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 def test_recommendation_tracker_filters_by_status_and_topic(client):

@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from .uploads import is_stored
+
 MAX_DOCUMENT_BYTES = 25 * 1024 * 1024
 
 OFFICE_MAIN_PART = {
@@ -55,7 +57,12 @@ def _looks_like_office(upload, main_part: str) -> bool:
 
 
 def validate_document(upload) -> None:
-    """Raise ValidationError (in Vietnamese) unless `upload` is a real PDF/DOCX/XLSX/PPTX."""
+    """Raise ValidationError (in Vietnamese) unless `upload` is a real PDF/DOCX/XLSX/PPTX.
+
+    A file already stored (the form saved without a new upload) was checked when it came.
+    """
+    if is_stored(upload):
+        return
     kind = document_kind(upload.name)
     if kind not in CONTENT_TYPES:
         raise ValidationError(_("Chỉ nhận tệp PDF, DOCX, XLSX hoặc PPTX."), code="extension")

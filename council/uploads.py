@@ -25,8 +25,19 @@ MAX_STORED_SIDE = 2400
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 
 
+def is_stored(value) -> bool:
+    """Whether `value` is a file already kept in storage (a saved model field), not a new upload.
+
+    Model-field validators also run when a form is saved with its stored file
+    unchanged: that file was checked when it was uploaded, and it is not open.
+    """
+    return getattr(value, "_committed", False) is True
+
+
 def validate_image(upload) -> None:
-    """Raise ValidationError (in Vietnamese) unless `upload` is a sane image."""
+    """Raise ValidationError (in Vietnamese) unless `upload` is a sane image; stored files pass."""
+    if is_stored(upload):
+        return
     if upload.size > MAX_IMAGE_BYTES:
         raise ValidationError(
             _("Ảnh quá lớn (%(size)s); giới hạn là %(limit)s.")

@@ -20,6 +20,8 @@ from .models import Member, Membership, Organisation, Province, User
 class UserAdmin(BaseUserAdmin):
     list_select_related = ["member"]
     list_display = ["username", "email", "first_name", "last_name", "is_staff", "is_active"]
+    # Set by Django itself; edited in the form they lost their fractions of a second on every save.
+    readonly_fields = ["last_login", "date_joined"]
 
 
 @admin.register(Province)

@@ -206,7 +206,7 @@ def test_an_inline_row_is_added_then_deleted(client, users, model, inline_model)
 
 
 def test_a_meeting_saved_again_after_adding_several_photos_and_deleting_one(client, users):
-    meeting = Meeting.objects.get()
+    meeting = Meeting.objects.get(slug="hop-hoi-dong-giam-doc-cntt-nam-2017")
     client.force_login(users["secretariat"])
     page = client.get(change_url(meeting))
     data = form_fields(page.text, "meeting_form") | {"new_photos": [png("mot.png"), png("hai.png")]}

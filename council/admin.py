@@ -13,6 +13,7 @@ from . import counter
 from .models import EDITOR_EXTENSIONS, Article, Category, DailyVisits
 from .sanitize import clean_html
 from .uploads import clean_image_field
+from .versioning import ContentAdmin
 
 CHART_DAYS = 90
 CHART_HEIGHT = 160
@@ -88,7 +89,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ContentAdmin):
     form = ArticleAdminForm
     list_display = ["title", "category", "status", "published_at", "is_public_now", "view_count"]
     list_select_related = ["category"]
@@ -119,7 +120,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ContentAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["name"]}
@@ -138,5 +139,5 @@ admin.site.unregister(FlatPage)
 
 
 @admin.register(FlatPage)
-class CouncilFlatPageAdmin(FlatPageAdmin):
+class CouncilFlatPageAdmin(ContentAdmin, FlatPageAdmin):
     form = FlatPageAdminForm

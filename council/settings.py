@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "django_filters",
     "axes",
+    "reversion",
+    "reversion_compare",
     "members",
     "polls",
     "meetings",

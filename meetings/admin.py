@@ -4,6 +4,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from sorl.thumbnail import get_thumbnail
 
+from council.versioning import ContentAdmin
+
 from . import services
 from .forms import MeetingAdminForm, PhotoInlineForm
 from .models import AgendaItem, Agreement, Attendance, Document, FollowUp, Meeting, Photo, Recommendation
@@ -65,7 +67,7 @@ class FollowUpInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(ContentAdmin):
     form = MeetingAdminForm
     list_display = ["title", "year", "starts_at", "host_province", "status", "public_link"]
     list_select_related = ["host_province"]
@@ -125,7 +127,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
+class RecommendationAdmin(ContentAdmin):
     list_display = ["title", "meeting", "topic", "addressed_to", "status"]
     list_select_related = ["meeting"]
     list_filter = ["status", "topic", "meeting"]
@@ -135,7 +137,7 @@ class RecommendationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(ContentAdmin):
     list_display = ["title", "number", "kind", "meeting", "published"]
     list_select_related = ["meeting"]
     list_filter = ["kind", "published", "meeting"]
@@ -145,7 +147,7 @@ class DocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(ContentAdmin):
     list_display = ["title", "signed_on", "meeting", "valid_until", "published"]
     list_select_related = ["meeting"]
     list_filter = ["published", "signed_on"]

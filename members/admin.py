@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from sorl.thumbnail import get_thumbnail
 
+from council.versioning import ContentAdmin
+
 from . import services
 from .forms import MemberAdminForm, MemberImportForm
 from .models import Member, Membership, Organisation, Province, User
@@ -25,7 +27,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Province)
-class ProvinceAdmin(admin.ModelAdmin):
+class ProvinceAdmin(ContentAdmin):
     list_display = ["name", "region", "order", "ended_on", "successor"]
     list_select_related = ["successor"]
     list_filter = ["region"]
@@ -36,7 +38,7 @@ class ProvinceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ContentAdmin):
     list_display = ["name", "short_name", "kind", "province", "ended_on"]
     list_select_related = ["province"]
     list_filter = ["kind", "province"]
@@ -83,7 +85,7 @@ class RoleFilter(admin.SimpleListFilter):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(ContentAdmin):
     form = MemberAdminForm
     list_display = [
         "thumbnail",

@@ -12,6 +12,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from council.versioning import ContentAdmin
+
 from . import services
 from .models import Choice, Poll, Vote
 from .results import Results
@@ -77,7 +79,7 @@ class PollAdminForm(forms.ModelForm):
 
 
 @admin.register(Poll)
-class PollAdmin(admin.ModelAdmin):
+class PollAdmin(ContentAdmin):
     form = PollAdminForm
     list_display = [
         "question",

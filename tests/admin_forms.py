@@ -141,3 +141,8 @@ def load_demo_site(media_root) -> None:
     AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=1)
     AccessLog.objects.create(**seen)
     AccessFailureLog.objects.create(**seen)
+
+
+def version_token(client, url: str) -> dict[str, str]:
+    """The hidden version token of the change form at `url`, as a client opening it would get it."""
+    return {"version_token": form_fields(client.get(url).text).get("version_token", "")}

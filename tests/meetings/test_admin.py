@@ -4,6 +4,7 @@ import io
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -11,6 +12,7 @@ from PIL import Image
 from council.permissions import SECRETARIAT_GROUP
 from meetings import services
 from meetings.models import AgendaItem, Meeting, Photo
+from tests.admin_forms import version_token
 from tests.factories import MeetingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +29,10 @@ def secretariat(client):
 
 
 def form_data(meeting: Meeting, **extra) -> dict:
-    data = {
+    """The meeting's form as typed by hand, with the version token a browser gets with the page."""
+    client = Client()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    data = version_token(client, reverse("admin:meetings_meeting_change", args=[meeting.pk])) | {
         "title": meeting.title,
         "slug": meeting.slug,
         "year": meeting.year,

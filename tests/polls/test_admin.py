@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from polls.models import Choice, Poll, Vote
+from tests.admin_forms import version_token
 from tests.factories import PollFactory, VoteFactory, poll_with_choices
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +100,7 @@ def test_choices_are_locked_once_votes_exist(admin_client, tallied):
     assert "choices-empty" not in page  # no "add another" row
 
     data = form_data(poll, choices, **{"choices-0-text": "Tuyệt vời", "choices-1-DELETE": "on"})
-    response = admin_client.post(change_url(poll), data)
+    response = admin_client.post(change_url(poll), data | version_token(admin_client, change_url(poll)))
 
     assert response.status_code == 302
     assert list(Choice.objects.filter(poll=poll).values_list("text", flat=True)) == [
@@ -114,7 +115,9 @@ def test_choices_stay_editable_before_any_vote(admin_client):
     poll, choices = poll_with_choices("Có", "Không")
 
     response = admin_client.post(
-        change_url(poll), form_data(poll, choices, **{"choices-1-text": "Không đồng ý"})
+        change_url(poll),
+        form_data(poll, choices, **{"choices-1-text": "Không đồng ý"})
+        | version_token(admin_client, change_url(poll)),
     )
 
     assert response.status_code == 302

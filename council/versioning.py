@@ -1,0 +1,171 @@
+"""The content admins' safety: stale forms refused, every save kept as a version.
+
+A leaf module (it imports no app): each app's admin builds on `ContentAdmin`.
+
+- A change form carries, in a hidden field, a signed snapshot of the saved
+  values it was opened with (the row's fields that the form edits and its
+  inlines' rows). On save the snapshot is taken again, with the row locked;
+  if anything differs the save is refused, nothing is written, the user's
+  input stays in the form and the message names what changed.
+- django-reversion keeps every save made through the admin as a version of the
+  row and its inlines' rows; django-reversion-compare adds the comparison of two
+  versions to the admin's history page. Restoring an old version and
+  recovering a deleted row are django-reversion's own views.
+"""
+
+from django import forms
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core import signing
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.forms.models import _get_foreign_key
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from reversion_compare.admin import CompareVersionAdmin
+
+TOKEN_FIELD = "version_token"
+SALT = "council.versioning"
+
+
+def _model_field(model, name):
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    if field.auto_created or not (field.concrete or field.many_to_many):
+        return None
+    return field
+
+
+def row_values(instance, names) -> dict[str, str]:
+    """The saved values of `instance`'s fields `names` (those that are model fields), as text."""
+    values = {}
+    for name in names:
+        field = _model_field(type(instance), name)
+        if field is None or field.primary_key:
+            continue
+        if field.many_to_many:
+            pks = getattr(instance, name).values_list("pk", flat=True) if instance.pk else []
+            values[name] = ",".join(sorted(str(pk) for pk in pks))
+        else:
+            values[name] = field.value_to_string(instance)
+    return values
+
+
+class VersionTokenForm(forms.ModelForm):
+    """A model form carrying the snapshot it was opened with, refused when it is stale.
+
+    `ContentAdmin.get_form` sets `snapshot_of` (a function of the saved row).
+    """
+
+    version_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    snapshot_of = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and self.snapshot_of is not None:
+            self.fields[TOKEN_FIELD].initial = signing.dumps(
+                self.snapshot_of(self.instance), salt=SALT, compress=True
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None or self.snapshot_of is None:
+            return cleaned
+        try:
+            opened = signing.loads(self.data.get(TOKEN_FIELD) or "", salt=SALT)
+        except signing.BadSignature:
+            raise ValidationError(
+                _("Biểu mẫu này thiếu mã phiên bản nên không thể lưu. Hãy tải lại trang rồi sửa lại."),
+                code="no_version",
+            ) from None
+        # Locked until the save commits: a second save waits, then sees this one's changes.
+        saved = type(self.instance)._base_manager.select_for_update().get(pk=self.instance.pk)
+        changes = describe_changes(type(self.instance), opened, self.snapshot_of(saved))
+        if changes:
+            raise ValidationError(
+                [
+                    _(
+                        "Chưa lưu: trang này đã được sửa ở nơi khác (trong một thẻ khác hoặc bởi "
+                        "người khác) sau khi bạn mở nó. Những gì đã thay đổi:"
+                    ),
+                    *changes,
+                    _(
+                        "Nội dung bạn vừa nhập vẫn còn trong biểu mẫu dưới đây. Hãy mở lại trang này "
+                        "trong một thẻ mới để xem bản mới nhất, chép những thay đổi của bạn sang đó rồi lưu."
+                    ),
+                ],
+                code="stale",
+            )
+        return cleaned
+
+
+def _shown(value: str) -> str:
+    return Truncator(strip_tags(value).strip()).chars(60) or "–"
+
+
+def describe_changes(model, opened: dict, saved: dict) -> list[str]:
+    """One Vietnamese line per change between two snapshots of a row and its inlines."""
+    lines = []
+    for name, value in saved[""].items():
+        if opened[""].get(name) == value:
+            continue
+        field = model._meta.get_field(name)
+        if field.get_internal_type() in {"CharField", "TextField", "SlugField", "URLField", "EmailField"}:
+            lines.append(
+                _("%(field)s: “%(old)s” → “%(new)s”")
+                % {"field": field.verbose_name, "old": _shown(opened[""].get(name, "")), "new": _shown(value)}
+            )
+        else:
+            lines.append(_("%(field)s đã đổi") % {"field": field.verbose_name})
+    for key, (title, rows) in saved["inlines"].items():
+        before = opened["inlines"].get(key, [title, {}])[1]
+        added = len(rows.keys() - before.keys())
+        removed = len(before.keys() - rows.keys())
+        edited = sum(1 for pk in rows.keys() & before.keys() if rows[pk] != before[pk])
+        if added:
+            lines.append(_("%(inline)s: thêm %(n)d dòng") % {"inline": title, "n": added})
+        if removed:
+            lines.append(_("%(inline)s: xóa %(n)d dòng") % {"inline": title, "n": removed})
+        if edited:
+            lines.append(_("%(inline)s: sửa %(n)d dòng") % {"inline": title, "n": edited})
+    return lines
+
+
+class ContentAdmin(CompareVersionAdmin):
+    """The base of every content admin: versions, comparison, restore, and stale forms refused."""
+
+    # History lists versions newest first, as the admin's own history does.
+    history_latest_first = True
+
+    def snapshot(self, request, obj, form_fields) -> dict:
+        """The saved values of `obj` that the form edits, and of its inlines' rows."""
+        inlines = {}
+        for inline in self.get_inline_instances(request, obj):
+            fk = _get_foreign_key(type(obj), inline.model, fk_name=inline.fk_name)
+            names = [name for name in inline.get_formset(request, obj).form.base_fields if name != fk.name]
+            rows = inline.model._base_manager.filter(**{fk.name: obj}).order_by("pk")
+            inlines[f"{inline.model._meta.label}:{fk.name}"] = [
+                str(inline.model._meta.verbose_name_plural),
+                {str(row.pk): row_values(row, names) for row in rows},
+            ]
+        return {"": row_values(obj, form_fields), "inlines": inlines}
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        base = kwargs.pop("form", self.form)
+        if not issubclass(base, VersionTokenForm):
+            base = type(base.__name__, (VersionTokenForm, base), {"__module__": base.__module__})
+        form = super().get_form(request, obj, change=change, form=base, **kwargs)
+        names = [name for name in form.base_fields if name != TOKEN_FIELD]
+        form.snapshot_of = staticmethod(lambda saved: self.snapshot(request, saved, names))
+        return form
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The token rides in a hidden fieldset of its own, whatever fieldsets the admin declares.
+        adminform = context.get("adminform")
+        if change and adminform is not None and TOKEN_FIELD not in flatten_fieldsets(adminform.fieldsets):
+            adminform.fieldsets = [
+                *adminform.fieldsets,
+                (None, {"fields": [TOKEN_FIELD], "classes": ["hidden"]}),
+            ]
+        return super().render_change_form(request, context, add, change, form_url, obj)

@@ -1,0 +1,120 @@
+"""Every admin save is a version: who and when, two versions compared, an old one restored, a deleted
+article recovered."""
+
+import html
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from reversion.models import Version
+
+from council.models import Article
+from council.permissions import SECRETARIAT_GROUP
+from tests.admin_forms import form_fields
+from tests.factories import ArticleFactory, MeetingFactory, ProvinceFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def secretary(client):
+    user = UserFactory(username="thu-ky", first_name="Thư", last_name="Ký", is_staff=True)
+    user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    client.force_login(user)
+    return user
+
+
+def url(name: str, *args) -> str:
+    return reverse(f"admin:council_article_{name}", args=args)
+
+
+def save_with(client, article, **changes):
+    data = form_fields(client.get(url("change", article.pk)).text, "article_form") | changes
+    response = client.post(url("change", article.pk), data)
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+
+
+def test_each_save_is_a_version_with_who_and_when(client, secretary):
+    article = ArticleFactory(title="Bản đầu")
+    save_with(client, article, title="Bản hai")
+    save_with(client, article, title="Bản ba")
+
+    versions = Version.objects.get_for_object(article)
+    assert [v.field_dict["title"] for v in versions] == ["Bản ba", "Bản hai"]
+    assert {v.revision.user for v in versions} == {secretary}
+    page = html.unescape(client.get(url("history", article.pk)).text)
+    assert "thu-ky" in page or "Thư Ký" in page
+    for version in versions:
+        assert url("revision", article.pk, version.pk) in page
+
+
+def test_two_versions_are_compared(client, secretary):
+    article = ArticleFactory(title="Bản đầu")
+    save_with(client, article, title="Hội nghị năm 2017")
+    save_with(client, article, title="Hội nghị năm 2018")
+    newer, older = Version.objects.get_for_object(article)
+
+    page = client.get(url("compare", article.pk), {"version_id1": older.pk, "version_id2": newer.pk})
+
+    assert page.status_code == 200
+    text = html.unescape(page.text)
+    assert "2017" in text
+    assert "2018" in text
+
+
+def test_an_old_version_is_restored_in_two_clicks(client, secretary):
+    province = ProvinceFactory(name="Quảng Bình")
+    article = ArticleFactory(title="Bản đầu", summary="Tóm tắt đầu")
+    article.provinces.add(province)
+    save_with(client, article, title="Bản đúng")
+    save_with(client, article, title="Bản sai", summary="Tóm tắt sai", provinces=[])
+    right = Version.objects.get_for_object(article).last()
+
+    # The history's link to the version opens the restore form; its save button restores it.
+    page = client.get(url("revision", article.pk, right.pk))
+    assert page.status_code == 200
+    response = client.post(url("revision", article.pk, right.pk), form_fields(page.text, "article_form"))
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert (article.title, article.summary) == ("Bản đúng", "Tóm tắt đầu")
+    assert list(article.provinces.all()) == [province]
+    assert Version.objects.get_for_object(article).count() == 3  # the restore is a version too
+
+
+def test_a_meeting_is_restored_with_its_inline_rows(client, secretary):
+    meeting = MeetingFactory(title="Phiên họp 2017")
+    meeting.agenda_items.create(title="Khai mạc", order=1)
+    change = reverse("admin:meetings_meeting_change", args=[meeting.pk])
+    data = form_fields(client.get(change).text, "meeting_form")
+    assert client.post(change, data).status_code == 302
+    first = Version.objects.get_for_object(meeting).get()
+    data = form_fields(client.get(change).text, "meeting_form") | {"agenda_items-0-DELETE": "on"}
+    assert client.post(change, data).status_code == 302
+    assert not meeting.agenda_items.exists()
+
+    revision = reverse("admin:meetings_meeting_revision", args=[meeting.pk, first.pk])
+    response = client.post(revision, form_fields(client.get(revision).text, "meeting_form"))
+
+    assert response.status_code == 302
+    assert list(meeting.agenda_items.values_list("title", flat=True)) == ["Khai mạc"]
+
+
+def test_a_deleted_article_is_recovered(client, secretary):
+    article = ArticleFactory(title="Bài bị xóa nhầm")
+    save_with(client, article)
+    pk = article.pk
+    assert client.post(url("delete", pk), {"post": "yes"}).status_code == 302
+    assert not Article.objects.filter(pk=pk).exists()
+
+    changelist = client.get(url("changelist")).text
+    assert "Khôi phục bài viết đã xóa" in html.unescape(changelist)
+    recover_list = html.unescape(client.get(url("recoverlist")).text)
+    assert "Bài bị xóa nhầm" in recover_list
+    deleted = Version.objects.get_deleted(Article).get()
+    recover = url("recover", deleted.pk)
+    assert recover in recover_list
+    response = client.post(recover, form_fields(client.get(recover).text, "article_form"))
+
+    assert response.status_code == 302
+    assert Article.objects.get(pk=pk).title == "Bài bị xóa nhầm"

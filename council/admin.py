@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.flatpages.admin import FlatPageAdmin
 from django.contrib.flatpages.forms import FlatpageForm
 from django.contrib.flatpages.models import FlatPage
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
@@ -107,6 +108,10 @@ class ArticleAdmin(ContentAdmin):
         (_("Liên quan"), {"fields": ["meeting", "provinces"]}),
     ]
     actions = ["publish_now"]
+
+    def view_on_site(self, article: Article) -> str:
+        """ "Xem trên trang web": the public page, or the preview while it is not public."""
+        return article.get_absolute_url() if article.is_public else reverse("news:preview", args=[article.pk])
 
     @admin.display(description=_("đang hiện"), boolean=True)
     def is_public_now(self, article: Article) -> bool:

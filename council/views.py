@@ -21,6 +21,7 @@ from meetings.models import Agreement, Meeting, Photo
 
 from . import search, views_count
 from .models import Article, Category
+from .preview import StaffPreviewMixin
 from .shells import ShellCachedMixin
 
 logger = logging.getLogger(__name__)
@@ -100,14 +101,20 @@ class ArticleDetailView(ShellCachedMixin, DetailView):
 
     template_name = "council/article_detail.html"
     context_object_name = "article"
+    model = Article
+    counts_views = True
+
+    def rows(self):
+        return Article.objects.public()
 
     def get_queryset(self):
-        return Article.objects.public().select_related("category", "meeting")
+        return self.rows().select_related("category", "meeting")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
-        views_count.count_view(article_id=article.pk, visitor=views_count.visitor_key(self.request))
+        if self.counts_views:
+            views_count.count_view(article_id=article.pk, visitor=views_count.visitor_key(self.request))
         context["views"] = article.view_count + views_count.pending(article.pk)
         latest = Article.objects.public().exclude(pk=article.pk).only("title", "slug", "published_at")
         context["latest"] = latest[:5]
@@ -123,6 +130,10 @@ class ArticleDetailView(ShellCachedMixin, DetailView):
 
     def served_from_shell(self, request: HttpRequest, note: int) -> None:
         views_count.count_view(article_id=note, visitor=views_count.visitor_key(request))
+
+
+class ArticlePreviewView(StaffPreviewMixin, ArticleDetailView):
+    """A draft or scheduled article as it will look, for the secretariat."""
 
 
 class _FlatPage(TemplateView):

@@ -95,6 +95,14 @@ class MeetingAdmin(ContentAdmin):
     ]
     actions = ["copy_as_next_year"]
 
+    def view_on_site(self, meeting: Meeting) -> str:
+        """ "Xem trên trang web": the public page, or the preview of a draft."""
+        return (
+            meeting.get_absolute_url()
+            if meeting.is_public
+            else reverse("meetings:preview", args=[meeting.pk])
+        )
+
     @admin.display(description=_("trang công khai"))
     def public_link(self, meeting: Meeting) -> str:
         if not meeting.is_public:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("phien-hop/", views.MeetingListView.as_view(), name="list"),
     path("phien-hop/lich.ics", views.upcoming_ics, name="calendar"),
     path("phien-hop/kien-nghi/", views.RecommendationListView.as_view(), name="recommendations"),
+    path("phien-hop/xem-truoc/<int:pk>/", views.MeetingPreviewView.as_view(), name="preview"),
     path("phien-hop/<slug:slug>/", views.MeetingDetailView.as_view(), name="detail"),
     path("phien-hop/<slug:slug>/lich.ics", views.meeting_ics, name="ics"),
     path("phien-hop/<slug:meeting>/tai-lieu/<slug:slug>/", views.download_document, name="document"),

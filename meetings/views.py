@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from council.documents import CONTENT_TYPES, document_kind
+from council.preview import StaffPreviewMixin
 from council.shells import ShellCachedMixin
 
 from .calendar import meetings_calendar
@@ -38,10 +39,14 @@ class MeetingDetailView(ShellCachedMixin, DetailView):
 
     template_name = "meetings/meeting_detail.html"
     context_object_name = "meeting"
+    model = Meeting
+
+    def rows(self):
+        return Meeting.objects.public()
 
     def get_queryset(self):
         return (
-            Meeting.objects.public()
+            self.rows()
             .select_related("host_province__successor", "chair__organisation", "next_host")
             .prefetch_related(
                 Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("presenter")),
@@ -120,6 +125,10 @@ def upcoming_ics(request) -> HttpResponse:
     """A calendar feed of the upcoming meetings (subscribe to it in a calendar app)."""
     meetings = Meeting.objects.upcoming().select_related("host_province")
     return _calendar_response(meetings, name=_("Phiên họp Hội đồng Giám đốc CNTT"), filename="phien-hop.ics")
+
+
+class MeetingPreviewView(StaffPreviewMixin, MeetingDetailView):
+    """A draft meeting as it will look, for the secretariat."""
 
 
 class AgreementListView(ShellCachedMixin, ListView):

@@ -8,6 +8,8 @@ from django.contrib.flatpages.models import FlatPage
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_prose_editor.fields import ProseEditorFormField
 
 from . import counter
@@ -146,3 +148,10 @@ admin.site.unregister(FlatPage)
 @admin.register(FlatPage)
 class CouncilFlatPageAdmin(ContentAdmin, FlatPageAdmin):
     form = FlatPageAdminForm
+
+
+# Authenticator apps and recovery codes are enrolled with `manage.py enrol_two_factor`
+# (council/two_factor.py), not edited in the admin: their secrets never show on a page.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import strip_tags
+from django.utils.html import escape, strip_tags
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Meeting
@@ -23,8 +24,12 @@ class LatestArticles(Feed):
     def item_title(self, item: Article) -> str:
         return item.title
 
+    # A description is HTML to a feed reader: the plain-text summary is escaped, the
+    # body's text keeps its entities (strip_tags leaves them) and is cut at a word.
     def item_description(self, item: Article) -> str:
-        return item.summary or strip_tags(item.body)[:400]
+        if item.summary:
+            return escape(item.summary)
+        return Truncator(strip_tags(item.body)).words(60)
 
     def item_pubdate(self, item: Article):
         return item.published_at
@@ -53,7 +58,7 @@ class MeetingsFeed(Feed):
         return item.title
 
     def item_description(self, item: Meeting) -> str:
-        return item.summary
+        return escape(item.summary)
 
     def item_pubdate(self, item: Meeting):
         return item.starts_at

@@ -69,7 +69,8 @@ CSRF_TRUSTED_ORIGINS = _read("DJANGO_CSRF_TRUSTED_ORIGINS", env.list, default=[]
 SITE_URL = _read("SITE_URL", env.url, default="http://127.0.0.1:8000").geturl().rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with the site that asks staff for a one-time code.
+    "council.admin_apps.CouncilAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -88,6 +89,9 @@ INSTALLED_APPS = [
     "axes",
     "reversion",
     "reversion_compare",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "members",
     "polls",
     "meetings",
@@ -105,6 +109,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
@@ -296,6 +301,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "council.net.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Two-factor sign-in to the admin (council/two_factor.py): the name authenticator apps show.
+OTP_TOTP_ISSUER = _read("OTP_TOTP_ISSUER", env.str, default="Hội đồng CNTT miền Trung – Tây Nguyên")
 
 # --- Proxy: the real client IP and HTTPS ----------------------------------------
 

@@ -22,6 +22,7 @@ from meetings.models import Agreement, Meeting, Photo
 from . import search, views_count
 from .models import Article, Category
 from .preview import StaffPreviewMixin
+from .sanitize import clean_html
 from .shells import ShellCachedMixin
 
 logger = logging.getLogger(__name__)
@@ -144,8 +145,9 @@ class _FlatPage(TemplateView):
         page = get_object_or_404(FlatPage, url=self.kwargs["url"], sites=site_id)
         if page.registration_required and not request.user.is_authenticated:
             return redirect_to_login(request.path)
-        # Written in the admin's editor and sanitised on save: shown as it is.
-        page.title, page.content = mark_safe(page.title), mark_safe(page.content)
+        # The title is plain text (the template escapes it); the content is HTML from the
+        # admin's editor, sanitised on save and again here, for rows written any other way.
+        page.content = mark_safe(clean_html(page.content))
         self.page = page
         return self.render_to_response(self.get_context_data(flatpage=page))
 

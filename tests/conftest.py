@@ -90,6 +90,34 @@ def _empty_cache():
             client.delete(*keys)
 
 
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """`client.force_login()` of a superuser or secretary gives a session verified by a code.
+
+    As if they had typed one: the admin asks them for it (council/two_factor.py), and the
+    tests of other things should not each repeat the sign-in. tests/council/test_two_factor.py
+    signs in through the form instead.
+    """
+    from django.test import Client
+
+    from council.two_factor import needs_second_factor
+
+    plain_force_login = Client.force_login
+
+    def force_login(self, user, backend=None):
+        plain_force_login(self, user, backend)
+        if needs_second_factor(user):
+            from django_otp import DEVICE_ID_SESSION_KEY
+
+            from tests.factories import enrol_totp
+
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = enrol_totp(user).persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def eager_celery():
     """Run Celery tasks inline, as the embedded mode does, even where a broker is configured."""

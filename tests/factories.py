@@ -158,3 +158,22 @@ def png_bytes(size: tuple[int, int] = (60, 40)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, (200, 10, 10)).save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def enrol_totp(user):
+    """An authenticator app for `user` (a confirmed TOTP device), as `enrol_two_factor` makes."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Ứng dụng xác thực", confirmed=True)
+
+
+def totp_code(device, *, steps_ahead: int = 0) -> str:
+    """The code the authenticator app shows now (or that many 30-second steps later)."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + steps_ahead * device.step
+    return f"{totp.token():0{device.digits}d}"

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from council import shells
+from council.sanitize import clean_html
 
 register = template.Library()
 
@@ -72,3 +73,9 @@ def per_visitor(context, template_name: str, guests_alike: bool = False) -> Safe
     template = context.template.engine.get_template(template_name)
     with context.push():
         return template.render(context)
+
+
+@register.filter
+def sanitized(html: str) -> SafeString:
+    """Staff-written HTML through the allow-list: cleaned on save, and again where it is shown."""
+    return SafeString(clean_html(html))

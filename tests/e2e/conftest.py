@@ -96,8 +96,13 @@ def secretary():
 
 
 def log_into_admin(page, base_url: str, user) -> None:
-    """Log in through the admin's own form."""
+    """Log in through the admin's own form, with a one-time code from an enrolled app if needed."""
+    from council.two_factor import needs_second_factor
+    from tests.factories import enrol_totp, totp_code
+
     page.goto(base_url + "/admin/login/")
     page.fill("#id_username", user.username)
     page.fill("#id_password", "mat-khau-thu-nghiem")
+    if needs_second_factor(user):
+        page.fill("#id_otp_token", totp_code(enrol_totp(user)))
     page.click("input[type=submit]")

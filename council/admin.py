@@ -72,6 +72,7 @@ class ArticleAdminForm(forms.ModelForm):
             "summary",
             "body",
             "cover",
+            "cover_framing",
             "cover_caption",
             "cover_credit",
             "author",
@@ -100,7 +101,7 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = ["view_count"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "category", "summary", "body"]}),
-        (_("Ảnh đại diện"), {"fields": ["cover", "cover_caption", "cover_credit"]}),
+        (_("Ảnh đại diện"), {"fields": ["cover", "cover_framing", "cover_caption", "cover_credit"]}),
         (_("Nguồn"), {"fields": ["author", "source_name", "source_url"]}),
         (_("Xuất bản"), {"fields": ["status", "published_at", "view_count"]}),
         (_("Liên quan"), {"fields": ["meeting", "provinces"]}),

@@ -68,12 +68,28 @@ class Article(models.Model):
         DRAFT = "draft", _("Bản nháp")
         PUBLISHED = "published", _("Xuất bản")
 
+    class CoverFraming(models.TextChoices):
+        # The value is sorl-thumbnail's crop option; "noop" fits the whole picture in the box.
+        WHOLE = "noop", _("Giữ nguyên cả ảnh")
+        CENTRE = "center", _("Cắt theo khung 3:2, giữ phần giữa")
+        TOP = "top", _("Cắt theo khung 3:2, giữ phần trên")
+        BOTTOM = "bottom", _("Cắt theo khung 3:2, giữ phần dưới")
+        LEFT = "left", _("Cắt theo khung 3:2, giữ bên trái")
+        RIGHT = "right", _("Cắt theo khung 3:2, giữ bên phải")
+
     title = models.CharField(_("tiêu đề"), max_length=255)
     slug = models.SlugField(_("đường dẫn"), max_length=255, unique=True)
     summary = models.TextField(_("tóm tắt"), blank=True)
     body = ProseEditorField(_("nội dung"), extensions=EDITOR_EXTENSIONS, sanitize=clean_html, blank=True)
     cover = models.ImageField(
         _("ảnh đại diện"), upload_to="news/%Y/", blank=True, validators=[validate_image]
+    )
+    cover_framing = models.CharField(
+        _("khung ảnh"),
+        max_length=8,
+        choices=CoverFraming,
+        default=CoverFraming.WHOLE,
+        help_text=_("Mặc định ảnh được giữ nguyên, không bị cắt."),
     )
     cover_caption = models.CharField(_("chú thích ảnh"), max_length=300, blank=True)
     cover_credit = models.CharField(_("nguồn ảnh"), max_length=200, blank=True)

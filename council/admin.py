@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 
 from . import counter
+from .kept_uploads import UploadsAdminMixin
 from .models import EDITOR_EXTENSIONS, Article, Category, DailyVisits
 from .sanitize import clean_html
 from .uploads import clean_image_field
@@ -89,7 +90,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(UploadsAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["title", "category", "status", "published_at", "is_public_now", "view_count"]
     list_select_related = ["category"]

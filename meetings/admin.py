@@ -4,6 +4,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from sorl.thumbnail import get_thumbnail
 
+from council.kept_uploads import UploadsAdminMixin
+
 from . import services
 from .forms import MeetingAdminForm, PhotoInlineForm
 from .models import AgendaItem, Agreement, Attendance, Document, FollowUp, Meeting, Photo, Recommendation
@@ -23,14 +25,14 @@ class AttendanceInline(admin.TabularInline):
     readonly_fields = ["responded_at"]
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentInline(UploadsAdminMixin, admin.TabularInline):
     model = Document
     extra = 0
     prepopulated_fields = {"slug": ["title"]}
     fields = ["kind", "number", "title", "slug", "file", "published", "order"]
 
 
-class PhotoInline(admin.TabularInline):
+class PhotoInline(UploadsAdminMixin, admin.TabularInline):
     model = Photo
     form = PhotoInlineForm
     extra = 0
@@ -39,7 +41,8 @@ class PhotoInline(admin.TabularInline):
 
     @admin.display(description=_("xem trước"))
     def preview(self, photo: Photo) -> str:
-        if not photo.pk or not photo.image:
+        # After a form error a photo just chosen is on the instance but not stored yet.
+        if not photo.pk or not photo.image or not photo.image._committed:
             return "–"
         thumb = get_thumbnail(photo.image, "120x80", crop="center")
         return format_html(
@@ -65,7 +68,7 @@ class FollowUpInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(UploadsAdminMixin, admin.ModelAdmin):
     form = MeetingAdminForm
     list_display = ["title", "year", "starts_at", "host_province", "status", "public_link"]
     list_select_related = ["host_province"]
@@ -135,7 +138,7 @@ class RecommendationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(UploadsAdminMixin, admin.ModelAdmin):
     list_display = ["title", "number", "kind", "meeting", "published"]
     list_select_related = ["meeting"]
     list_filter = ["kind", "published", "meeting"]
@@ -145,7 +148,7 @@ class DocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(UploadsAdminMixin, admin.ModelAdmin):
     list_display = ["title", "signed_on", "meeting", "valid_until", "published"]
     list_select_related = ["meeting"]
     list_filter = ["published", "signed_on"]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from sorl.thumbnail import get_thumbnail
 
+from council.kept_uploads import UploadsAdminMixin
 from council.text import fold
 
 from . import services
@@ -92,7 +93,7 @@ class RoleFilter(admin.SimpleListFilter):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(UploadsAdminMixin, admin.ModelAdmin):
     form = MemberAdminForm
     list_display = [
         "thumbnail",
@@ -131,7 +132,8 @@ class MemberAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("xem trước"))
     def photo_preview(self, member: Member) -> str:
-        if not member.photo:
+        # After a form error the photo just chosen is on the instance but not stored yet.
+        if not member.photo or not member.photo._committed:
             return "–"
         thumb = get_thumbnail(member.photo, "240x300", crop="center")
         return format_html(

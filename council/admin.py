@@ -1,19 +1,24 @@
 import datetime
+import re
 
 from django import forms
 from django.contrib import admin
 from django.contrib.flatpages.admin import FlatPageAdmin
 from django.contrib.flatpages.forms import FlatpageForm
 from django.contrib.flatpages.models import FlatPage
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 
 from . import counter
-from .kept_uploads import UploadsAdminMixin
+from .kept_uploads import IMAGE_LIMITS, KeptFileInput, UploadsAdminMixin
 from .models import EDITOR_EXTENSIONS, Article, Category, DailyVisits
 from .sanitize import clean_html
-from .uploads import clean_image_field
+from .uploads import clean_image_field, store_image
 
 CHART_DAYS = 90
 CHART_HEIGHT = 160
@@ -89,6 +94,19 @@ class ArticleAdminForm(forms.ModelForm):
         return clean_image_field(self.cleaned_data.get("cover"))
 
 
+class BodyImageForm(forms.Form):
+    """One image for the body of an article or page, chosen from the editor's "Browse..." window."""
+
+    image = forms.FileField(label=_("Ảnh"), widget=KeptFileInput(limits=IMAGE_LIMITS, keep=False))
+    alt = forms.CharField(
+        label=_("Mô tả ảnh"),
+        max_length=300,
+        required=False,
+        help_text=_("Cho người không xem được ảnh, ví dụ: Toàn cảnh phiên họp."),
+    )
+    caption = forms.CharField(label=_("Chú thích"), max_length=500, required=False)
+
+
 @admin.register(Article)
 class ArticleAdmin(UploadsAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
@@ -108,6 +126,52 @@ class ArticleAdmin(UploadsAdminMixin, admin.ModelAdmin):
         (_("Liên quan"), {"fields": ["meeting", "provinces"]}),
     ]
     actions = ["publish_now"]
+
+    def get_urls(self):
+        return [
+            path(
+                "anh-trong-bai/",
+                self.admin_site.admin_view(self.body_image_view),
+                name="council_article_body_image",
+            ),
+            *super().get_urls(),
+        ]
+
+    def body_image_view(self, request):
+        """The editor's "Browse..." window: an image checked and re-encoded like a cover, then inserted.
+
+        The page that answers a good upload hands the image's URL, description and
+        caption to the editor that opened it (static/js/admin-body-image.js) and closes.
+        """
+        may_edit = self.has_add_permission(request) or self.has_change_permission(request)
+        if not (may_edit or request.user.has_perm("flatpages.change_flatpage")):
+            raise PermissionDenied
+        # The editor's callback number; without one the page shows the URL to copy.
+        func_num = request.GET.get("CKEditorFuncNum", "")
+        func_num = func_num if re.fullmatch(r"-?\d{1,9}", func_num) else ""
+        form = BodyImageForm(request.POST or None, request.FILES or None)
+        stored = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                name = store_image(form.cleaned_data["image"], folder=timezone.now().strftime("news/body/%Y"))
+            except ValidationError as error:
+                form.add_error("image", error)
+            else:
+                stored = {
+                    "url": default_storage.url(name),
+                    "alt": form.cleaned_data["alt"],
+                    "caption": form.cleaned_data["caption"],
+                }
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Chèn ảnh vào bài"),
+            "is_popup": True,
+            "opts": self.opts,
+            "form": form,
+            "stored": stored,
+            "func_num": func_num,
+        }
+        return TemplateResponse(request, "admin/council/article/body_image.html", context)
 
     @admin.display(description=_("đang hiện"), boolean=True)
     def is_public_now(self, article: Article) -> bool:

@@ -1,7 +1,7 @@
 """The site's own data: news articles and visit statistics."""
 
 from django.db import models
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
@@ -29,6 +29,9 @@ EDITOR_EXTENSIONS = {
     "HardBreak": True,
     "Link": {"enableTarget": False},
     "Image": True,
+    # An image with its caption; "Browse..." uploads one (ArticleAdmin.body_image_view).
+    "Figure": {"pickerUrl": reverse_lazy("admin:council_article_body_image")},
+    "Caption": True,
     "Table": True,
     "TableRow": True,
     "TableHeader": True,

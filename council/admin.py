@@ -1,11 +1,15 @@
 import datetime
+import re
 
 from django import forms
 from django.contrib import admin
 from django.contrib.flatpages.admin import FlatPageAdmin
 from django.contrib.flatpages.forms import FlatpageForm
 from django.contrib.flatpages.models import FlatPage
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -13,9 +17,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_prose_editor.fields import ProseEditorFormField
 
 from . import counter
+from .kept_uploads import IMAGE_LIMITS, KeptFileInput, UploadsAdminMixin
 from .models import EDITOR_EXTENSIONS, Article, Category, DailyVisits
 from .sanitize import clean_html
-from .uploads import clean_image_field
+from .uploads import clean_image_field, store_image
 from .versioning import ContentAdmin
 
 CHART_DAYS = 90
@@ -76,6 +81,7 @@ class ArticleAdminForm(forms.ModelForm):
             "summary",
             "body",
             "cover",
+            "cover_framing",
             "cover_caption",
             "cover_credit",
             "author",
@@ -91,8 +97,21 @@ class ArticleAdminForm(forms.ModelForm):
         return clean_image_field(self.cleaned_data.get("cover"))
 
 
+class BodyImageForm(forms.Form):
+    """One image for the body of an article or page, chosen from the editor's "Browse..." window."""
+
+    image = forms.FileField(label=_("Ảnh"), widget=KeptFileInput(limits=IMAGE_LIMITS, keep=False))
+    alt = forms.CharField(
+        label=_("Mô tả ảnh"),
+        max_length=300,
+        required=False,
+        help_text=_("Cho người không xem được ảnh, ví dụ: Toàn cảnh phiên họp."),
+    )
+    caption = forms.CharField(label=_("Chú thích"), max_length=500, required=False)
+
+
 @admin.register(Article)
-class ArticleAdmin(ContentAdmin):
+class ArticleAdmin(UploadsAdminMixin, ContentAdmin):
     form = ArticleAdminForm
     list_display = ["title", "category", "status", "published_at", "is_public_now", "view_count"]
     list_select_related = ["category"]
@@ -104,7 +123,7 @@ class ArticleAdmin(ContentAdmin):
     readonly_fields = ["view_count"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "category", "summary", "body"]}),
-        (_("Ảnh đại diện"), {"fields": ["cover", "cover_caption", "cover_credit"]}),
+        (_("Ảnh đại diện"), {"fields": ["cover", "cover_framing", "cover_caption", "cover_credit"]}),
         (_("Nguồn"), {"fields": ["author", "source_name", "source_url"]}),
         (_("Xuất bản"), {"fields": ["status", "published_at", "view_count"]}),
         (_("Liên quan"), {"fields": ["meeting", "provinces"]}),
@@ -114,6 +133,52 @@ class ArticleAdmin(ContentAdmin):
     def view_on_site(self, article: Article) -> str:
         """ "Xem trên trang web": the public page, or the preview while it is not public."""
         return article.get_absolute_url() if article.is_public else reverse("news:preview", args=[article.pk])
+
+    def get_urls(self):
+        return [
+            path(
+                "anh-trong-bai/",
+                self.admin_site.admin_view(self.body_image_view),
+                name="council_article_body_image",
+            ),
+            *super().get_urls(),
+        ]
+
+    def body_image_view(self, request):
+        """The editor's "Browse..." window: an image checked and re-encoded like a cover, then inserted.
+
+        The page that answers a good upload hands the image's URL, description and
+        caption to the editor that opened it (static/js/admin-body-image.js) and closes.
+        """
+        may_edit = self.has_add_permission(request) or self.has_change_permission(request)
+        if not (may_edit or request.user.has_perm("flatpages.change_flatpage")):
+            raise PermissionDenied
+        # The editor's callback number; without one the page shows the URL to copy.
+        func_num = request.GET.get("CKEditorFuncNum", "")
+        func_num = func_num if re.fullmatch(r"-?\d{1,9}", func_num) else ""
+        form = BodyImageForm(request.POST or None, request.FILES or None)
+        stored = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                name = store_image(form.cleaned_data["image"], folder=timezone.now().strftime("news/body/%Y"))
+            except ValidationError as error:
+                form.add_error("image", error)
+            else:
+                stored = {
+                    "url": default_storage.url(name),
+                    "alt": form.cleaned_data["alt"],
+                    "caption": form.cleaned_data["caption"],
+                }
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Chèn ảnh vào bài"),
+            "is_popup": True,
+            "opts": self.opts,
+            "form": form,
+            "stored": stored,
+            "func_num": func_num,
+        }
+        return TemplateResponse(request, "admin/council/article/body_image.html", context)
 
     @admin.display(description=_("đang hiện"), boolean=True)
     def is_public_now(self, article: Article) -> bool:

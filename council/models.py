@@ -1,7 +1,7 @@
 """The site's own data: news articles and visit statistics."""
 
 from django.db import models
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
@@ -29,6 +29,9 @@ EDITOR_EXTENSIONS = {
     "HardBreak": True,
     "Link": {"enableTarget": False},
     "Image": True,
+    # An image with its caption; "Browse..." uploads one (ArticleAdmin.body_image_view).
+    "Figure": {"pickerUrl": reverse_lazy("admin:council_article_body_image")},
+    "Caption": True,
     "Table": True,
     "TableRow": True,
     "TableHeader": True,
@@ -68,12 +71,28 @@ class Article(models.Model):
         DRAFT = "draft", _("Bản nháp")
         PUBLISHED = "published", _("Xuất bản")
 
+    class CoverFraming(models.TextChoices):
+        # The value is sorl-thumbnail's crop option; "noop" fits the whole picture in the box.
+        WHOLE = "noop", _("Giữ nguyên cả ảnh")
+        CENTRE = "center", _("Cắt theo khung 3:2, giữ phần giữa")
+        TOP = "top", _("Cắt theo khung 3:2, giữ phần trên")
+        BOTTOM = "bottom", _("Cắt theo khung 3:2, giữ phần dưới")
+        LEFT = "left", _("Cắt theo khung 3:2, giữ bên trái")
+        RIGHT = "right", _("Cắt theo khung 3:2, giữ bên phải")
+
     title = models.CharField(_("tiêu đề"), max_length=255)
     slug = models.SlugField(_("đường dẫn"), max_length=255, unique=True)
     summary = models.TextField(_("tóm tắt"), blank=True)
     body = ProseEditorField(_("nội dung"), extensions=EDITOR_EXTENSIONS, sanitize=clean_html, blank=True)
     cover = models.ImageField(
         _("ảnh đại diện"), upload_to="news/%Y/", blank=True, validators=[validate_image]
+    )
+    cover_framing = models.CharField(
+        _("khung ảnh"),
+        max_length=8,
+        choices=CoverFraming,
+        default=CoverFraming.WHOLE,
+        help_text=_("Mặc định ảnh được giữ nguyên, không bị cắt."),
     )
     cover_caption = models.CharField(_("chú thích ảnh"), max_length=300, blank=True)
     cover_credit = models.CharField(_("nguồn ảnh"), max_length=200, blank=True)

@@ -375,6 +375,9 @@ STORAGES = {
 SERVE_MEDIA = _read("DJANGO_SERVE_MEDIA", strict_bool, default=True)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+# Files chosen in an admin form that had an error wait here for the next submission
+# (council.kept_uploads); never served. Shared by every web process, like MEDIA_ROOT.
+UPLOAD_STASH_ROOT = Path(_read("UPLOAD_STASH_ROOT", env.str, default=str(BASE_DIR / "upload-stash")))
 
 # --- Forms and thumbnails ---------------------------------------------------------------
 

@@ -14,9 +14,12 @@ from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .text import vietnamese_slug
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
@@ -102,3 +105,16 @@ def clean_image_field(upload):
         return upload
     validate_image(upload)
     return reencode_image(upload)
+
+
+def store_image(upload, *, folder: str) -> str:
+    """Check `upload`, re-encode it and save it under `folder` in the default storage.
+
+    Returns the stored file's name (its URL is default_storage.url(name)); raises
+    ValidationError (in Vietnamese) for a file that is not a sane image.
+    """
+    validate_image(upload)
+    image = reencode_image(upload)
+    name = PurePath(image.name)
+    stem = vietnamese_slug(name.stem) or "anh"  # a plain URL: "Toàn cảnh.png" -> "toan-canh.jpg"
+    return default_storage.save(f"{folder.rstrip('/')}/{stem}{name.suffix}", image)

@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from sorl.thumbnail import get_thumbnail
 
+from council.kept_uploads import UploadsAdminMixin
 from council.versioning import ContentAdmin
 
 from . import services
@@ -25,14 +26,14 @@ class AttendanceInline(admin.TabularInline):
     readonly_fields = ["responded_at"]
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentInline(UploadsAdminMixin, admin.TabularInline):
     model = Document
     extra = 0
     prepopulated_fields = {"slug": ["title"]}
     fields = ["kind", "number", "title", "slug", "file", "published", "order"]
 
 
-class PhotoInline(admin.TabularInline):
+class PhotoInline(UploadsAdminMixin, admin.TabularInline):
     model = Photo
     form = PhotoInlineForm
     extra = 0
@@ -41,7 +42,8 @@ class PhotoInline(admin.TabularInline):
 
     @admin.display(description=_("xem trước"))
     def preview(self, photo: Photo) -> str:
-        if not photo.pk or not photo.image:
+        # After a form error a photo just chosen is on the instance but not stored yet.
+        if not photo.pk or not photo.image or not photo.image._committed:
             return "–"
         thumb = get_thumbnail(photo.image, "120x80", crop="center")
         return format_html(
@@ -67,7 +69,7 @@ class FollowUpInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ContentAdmin):
+class MeetingAdmin(UploadsAdminMixin, ContentAdmin):
     form = MeetingAdminForm
     list_display = ["title", "year", "starts_at", "host_province", "status", "public_link"]
     list_select_related = ["host_province"]
@@ -145,7 +147,7 @@ class RecommendationAdmin(ContentAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(ContentAdmin):
+class DocumentAdmin(UploadsAdminMixin, ContentAdmin):
     list_display = ["title", "number", "kind", "meeting", "published"]
     list_select_related = ["meeting"]
     list_filter = ["kind", "published", "meeting"]
@@ -155,7 +157,7 @@ class DocumentAdmin(ContentAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(ContentAdmin):
+class AgreementAdmin(UploadsAdminMixin, ContentAdmin):
     list_display = ["title", "signed_on", "meeting", "valid_until", "published"]
     list_select_related = ["meeting"]
     list_filter = ["published", "signed_on"]

@@ -4,19 +4,17 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from council.kept_uploads import IMAGE_LIMITS, KeptMultipleFileInput
 from council.uploads import clean_image_field, validate_image
 
 from .models import Meeting, Photo
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
 class MultipleImageField(forms.FileField):
     """Several images in one field; each one is checked."""
 
-    widget = MultipleFileInput
+    def __init__(self, **kwargs):
+        super().__init__(widget=KeptMultipleFileInput(limits=IMAGE_LIMITS), **kwargs)
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else [data] if data else []

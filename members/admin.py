@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from sorl.thumbnail import get_thumbnail
 
+from council.kept_uploads import UploadsAdminMixin
+from council.text import fold
 from council.versioning import ContentAdmin
 
 from . import services
@@ -35,6 +37,15 @@ class ProvinceAdmin(ContentAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["successor"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """Names matched without diacritics ("hoa binh" finds "Hòa Bình"); there are only 64."""
+        words = fold(search_term).split()
+        if not words:
+            return queryset, False
+        names = Province.objects.values_list("pk", "name")
+        matching = [pk for pk, name in names if all(word in fold(name) for word in words)]
+        return queryset.filter(pk__in=matching), False
 
 
 @admin.register(Organisation)
@@ -85,7 +96,7 @@ class RoleFilter(admin.SimpleListFilter):
 
 
 @admin.register(Member)
-class MemberAdmin(ContentAdmin):
+class MemberAdmin(UploadsAdminMixin, ContentAdmin):
     form = MemberAdminForm
     list_display = [
         "thumbnail",
@@ -124,7 +135,8 @@ class MemberAdmin(ContentAdmin):
 
     @admin.display(description=_("xem trước"))
     def photo_preview(self, member: Member) -> str:
-        if not member.photo:
+        # After a form error the photo just chosen is on the instance but not stored yet.
+        if not member.photo or not member.photo._committed:
             return "–"
         thumb = get_thumbnail(member.photo, "240x300", crop="center")
         return format_html(

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from council.kept_uploads import KeptFileInput, UploadLimits
 from council.uploads import clean_image_field
 
 from .models import Member
@@ -38,6 +39,10 @@ class MemberImportForm(forms.Form):
 
     file = forms.FileField(
         label=_("Tệp CSV"),
+        widget=KeptFileInput(
+            limits=UploadLimits(max_bytes=MAX_CSV_BYTES, accept=".csv,text/csv", kinds=_("Tệp CSV")),
+            keep=False,  # a file with bad rows is corrected and chosen again
+        ),
         help_text=_(
             "UTF-8, dòng đầu là tên cột: full_name, email, phone, position, organisation, "
             "province, role (chair, vice_chair, member, secretariat), started_on (dd/mm/yyyy)."

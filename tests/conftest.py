@@ -50,6 +50,7 @@ def _plain_static_and_private_media(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.UPLOAD_STASH_ROOT = tmp_path / "upload-stash"
 
 
 @pytest.fixture(autouse=True)

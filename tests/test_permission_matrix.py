@@ -111,6 +111,8 @@ CUSTOM_ADMIN_VIEWS = {
     # meetings/notice_admin.py: the preview answers 404, not 403, to those who may not see the notice.
     "meetings_notice_preview": CustomView(("view",), needs_object=True, denied=NOT_FOUND),
     "meetings_notice_preview_html": CustomView(("view",), needs_object=True, denied=NOT_FOUND),
+    # council/admin.py: the editor's image upload, for those who write articles (add or change).
+    "council_article_body_image": CustomView(("add",)),
     # django.contrib.auth's UserAdmin: setting another account's password.
     "auth_user_password_change": CustomView(("change",), needs_object=True),
 }

@@ -1,12 +1,18 @@
 import datetime
+import io
+import re
 import time
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from council import held, search, views_count
 from council.models import Article
@@ -54,6 +60,7 @@ def test_admin_saves_an_article_clean(client):
             "slug": "tin-co-ma-doc",
             "body": '<p>Nội dung<script>alert(1)</script></p><img src="/x.png" onerror="alert(2)">',
             "status": "published",
+            "cover_framing": "noop",
             "published_at_0": now.strftime("%d/%m/%Y"),
             "published_at_1": now.strftime("%H:%M:%S"),
         },
@@ -218,3 +225,44 @@ def test_search_results_are_kept_until_public_content_changes(client, django_ass
     assert "Chuyển đổi số" in first and "Chuyển đổi số" in again
     assert "đăng cai" not in first
     assert "đăng cai" in after_a_save
+
+
+def wide_cover() -> SimpleUploadedFile:
+    """A 16:9 picture whose outer tenths are green (left) and blue (right), red between."""
+    image = Image.new("RGB", (1600, 900), (200, 10, 10))
+    image.paste((10, 160, 10), (0, 0, 160, 900))
+    image.paste((10, 10, 200), (1440, 0, 1600, 900))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return SimpleUploadedFile("rong.png", buffer.getvalue(), content_type="image/png")
+
+
+def rendition(html: str, *, alt: str) -> tuple[int, int, Image.Image]:
+    """Width, height and pixels of the first <img> with this alt text in `html`."""
+    tag = re.search(rf'<img src="([^"]+)"\s+width="(\d+)"\s+height="(\d+)"\s+alt="{alt}"', html)
+    with default_storage.open(tag[1].removeprefix(settings.MEDIA_URL)) as file:
+        pixels = Image.open(file).convert("RGB")
+        pixels.load()
+    return int(tag[2]), int(tag[3]), pixels
+
+
+def test_cover_keeps_the_whole_picture_by_default(client):
+    article = ArticleFactory(cover=wide_cover(), cover_caption="Toàn cảnh")
+
+    width, height, pixels = rendition(
+        client.get(article.get_absolute_url()).content.decode(), alt="Toàn cảnh"
+    )
+
+    assert (article.cover_framing, width, height) == ("noop", 800, 450)
+    assert pixels.getpixel((2, 225))[1] > 120  # the green left edge is there
+    assert pixels.getpixel((797, 225))[2] > 120  # and the blue right edge
+
+
+def test_cover_is_cropped_to_3_2_only_when_the_editor_asks(client):
+    article = ArticleFactory(cover=wide_cover(), cover_caption="Cắt", cover_framing=Article.CoverFraming.LEFT)
+
+    width, height, pixels = rendition(client.get(article.get_absolute_url()).content.decode(), alt="Cắt")
+
+    assert (width, height) == (800, 533)
+    assert pixels.getpixel((2, 266))[1] > 120  # kept the left side
+    assert pixels.getpixel((797, 266))[0] > 120  # the blue right side is cut off

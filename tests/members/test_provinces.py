@@ -1,0 +1,106 @@
+"""Every provincial name since 2024, loaded by migration members 0003, and found without diacritics."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from council import demo
+from council.permissions import SECRETARIAT_GROUP
+from members.models import Province
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+MERGED = datetime.date(2025, 6, 30)
+AUTOCOMPLETE = "/admin/autocomplete/"
+
+
+@pytest.fixture
+def secretariat(client):
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    client.force_login(user)
+    return client
+
+
+def test_migration_loads_34_provinces_of_today_and_63_before_the_merger():
+    today = Province.objects.filter(ended_on__isnull=True)
+    before_merger = Province.objects.exclude(name="Huế")
+
+    assert Province.objects.count() == 64
+    assert today.count() == 34
+    assert before_merger.count() == 63
+    assert not today.exclude(successor=None).exists()
+    assert not Province.objects.filter(ended_on__isnull=False, successor=None).exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "successor", "ended_on"),
+    [
+        ("Hòa Bình", "Phú Thọ", MERGED),
+        ("Yên Bái", "Lào Cai", MERGED),
+        ("Bắc Kạn", "Thái Nguyên", MERGED),
+        ("Quảng Bình", "Quảng Trị", MERGED),
+        ("Bà Rịa – Vũng Tàu", "Hồ Chí Minh", MERGED),
+        ("Thừa Thiên Huế", "Huế", datetime.date(2024, 12, 31)),
+    ],
+)
+def test_former_province_points_to_its_successor(name, successor, ended_on):
+    province = Province.objects.select_related("successor").get(name=name)
+
+    assert (province.successor.name, province.ended_on) == (successor, ended_on)
+
+
+def test_provinces_have_readable_slugs_and_the_region_first():
+    slugs = dict(Province.objects.values_list("name", "slug"))
+    first = list(Province.objects.values_list("name", flat=True)[:3])
+
+    assert (slugs["Đắk Lắk"], slugs["Bà Rịa – Vũng Tàu"], slugs["Hòa Bình"]) == (
+        "dak-lak",
+        "ba-ria-vung-tau",
+        "hoa-binh",
+    )
+    assert first == ["Quảng Bình", "Quảng Trị", "Thừa Thiên Huế"]
+
+
+def test_demo_loader_adds_no_province(settings):
+    demo.members.load()
+    demo.members.load()
+
+    assert Province.objects.count() == 64
+    assert Province.objects.filter(name="Quảng Bình").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("hoa binh", ["Hòa Bình"]),
+        ("lao cai", ["Lào Cai"]),
+        ("thai nguyen", ["Thái Nguyên"]),
+        ("Hoà Bình", ["Hòa Bình"]),
+        ("DAK", ["Đắk Lắk", "Đắk Nông"]),
+        ("hue", ["Thừa Thiên Huế", "Huế"]),
+    ],
+)
+def test_article_province_autocomplete_ignores_diacritics(secretariat, term, expected):
+    response = secretariat.get(
+        AUTOCOMPLETE,
+        {"app_label": "council", "model_name": "article", "field_name": "provinces", "term": term},
+    )
+
+    assert response.status_code == 200
+    assert [row["text"] for row in response.json()["results"]] == expected
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_migration_is_reversible():
+    executor = MigrationExecutor(connection)
+    executor.migrate([("members", "0002_secretariat_group")])
+    executor.loader.build_graph()
+    assert Province.objects.count() == 0
+
+    executor.migrate([("members", "0003_load_provinces")])
+    assert Province.objects.count() == 64

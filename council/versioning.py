@@ -13,6 +13,8 @@ A leaf module (it imports no app): each app's admin builds on `ContentAdmin`.
   recovering a deleted row are django-reversion's own views.
 """
 
+import datetime
+
 from django import forms
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core import signing
@@ -48,7 +50,12 @@ def row_values(instance, names) -> dict[str, str]:
             pks = getattr(instance, name).values_list("pk", flat=True) if instance.pk else []
             values[name] = ",".join(sorted(str(pk) for pk in pks))
         else:
-            values[name] = field.value_to_string(instance)
+            value = field.value_from_object(instance)
+            if isinstance(value, datetime.datetime | datetime.time):
+                # The admin's widgets show whole seconds: a fraction of one is no change to the user.
+                values[name] = value.replace(microsecond=0).isoformat()
+            else:
+                values[name] = field.value_to_string(instance)
     return values
 
 

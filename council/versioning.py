@@ -75,6 +75,11 @@ class VersionTokenForm(forms.ModelForm):
                 self.snapshot_of(self.instance), salt=SALT, compress=True
             )
 
+    @property
+    def changed_data(self):
+        # The token is not content: it is never "changed" in the history's messages.
+        return [name for name in super().changed_data if name != TOKEN_FIELD]
+
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk is None or self.snapshot_of is None:

@@ -42,6 +42,8 @@ def test_each_save_is_a_version_with_who_and_when(client, secretary):
     versions = Version.objects.get_for_object(article)
     assert [v.field_dict["title"] for v in versions] == ["Bản ba", "Bản hai"]
     assert {v.revision.user for v in versions} == {secretary}
+    assert "version_token" not in versions[0].revision.get_comment()
+    assert versions[0].revision.get_comment() != ""
     page = html.unescape(client.get(url("history", article.pk)).text)
     assert "thu-ky" in page or "Thư Ký" in page
     for version in versions:

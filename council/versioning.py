@@ -13,14 +13,18 @@ A leaf module (it imports no app): each app's admin builds on `ContentAdmin`.
   recovering a deleted row are django-reversion's own views.
 """
 
+import datetime
+
 from django import forms
-from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core import signing
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.forms.models import _get_foreign_key
+from django.shortcuts import get_object_or_404
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
 TOKEN_FIELD = "version_token"
@@ -48,7 +52,12 @@ def row_values(instance, names) -> dict[str, str]:
             pks = getattr(instance, name).values_list("pk", flat=True) if instance.pk else []
             values[name] = ",".join(sorted(str(pk) for pk in pks))
         else:
-            values[name] = field.value_to_string(instance)
+            value = field.value_from_object(instance)
+            if isinstance(value, datetime.datetime | datetime.time):
+                # The admin's widgets show whole seconds: a fraction of one is no change to the user.
+                values[name] = value.replace(microsecond=0).isoformat()
+            else:
+                values[name] = field.value_to_string(instance)
     return values
 
 
@@ -67,6 +76,11 @@ class VersionTokenForm(forms.ModelForm):
             self.fields[TOKEN_FIELD].initial = signing.dumps(
                 self.snapshot_of(self.instance), salt=SALT, compress=True
             )
+
+    @property
+    def changed_data(self):
+        # The token is not content: it is never "changed" in the history's messages.
+        return [name for name in super().changed_data if name != TOKEN_FIELD]
 
     def clean(self):
         cleaned = super().clean()
@@ -159,6 +173,24 @@ class ContentAdmin(CompareVersionAdmin):
         names = [name for name in form.base_fields if name != TOKEN_FIELD]
         form.snapshot_of = staticmethod(lambda saved: self.snapshot(request, saved, names))
         return form
+
+    # django-reversion finds a version by its id alone: here it must be one of this admin's model.
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        get_object_or_404(
+            Version.objects.get_for_model(self.model), pk=version_id, object_id=unquote(object_id)
+        )
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        get_object_or_404(Version.objects.get_deleted(self.model), pk=version_id)
+        return super().recover_view(request, version_id, extra_context)
+
+    def compare_view(self, request, object_id, extra_context=None):
+        # django-reversion-compare asks only for staff: the versions show what the row shows.
+        obj = get_object_or_404(self.model, pk=unquote(object_id))
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        return super().compare_view(request, object_id, extra_context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # The token rides in a hidden fieldset of its own, whatever fieldsets the admin declares.

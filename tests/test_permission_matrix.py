@@ -43,6 +43,7 @@ from django.urls.converters import IntConverter
 
 from council.models import Article
 from council.permissions import SECRETARIAT_GROUP
+from council.versioning import ContentAdmin
 from meetings.models import Delivery
 from members.models import User
 from tests.factories import ArticleFactory, MemberFactory, NoticeFactory, UserFactory
@@ -116,11 +117,26 @@ CUSTOM_ADMIN_VIEWS = {
     # django.contrib.auth's UserAdmin: setting another account's password.
     "auth_user_password_change": CustomView(("change",), needs_object=True),
 }
+# council/versioning.py (django-reversion): every content admin lists its deleted rows to recover
+# them (adding a row again).
+for _model, _model_admin in admin.site._registry.items():
+    if isinstance(_model_admin, ContentAdmin):
+        _info = f"{_model._meta.app_label}_{_model._meta.model_name}"
+        CUSTOM_ADMIN_VIEWS[f"{_info}_recoverlist"] = CustomView(("add", "change"))
 
 # Admin URL names deliberately left out of the matrix, and why.
 NOT_IN_MATRIX = {
     "login": "the admin login page: public by design, the destination of the redirects checked here",
     "logout": "POST only, and it changes the session",
+}
+# A version's restore form, a deleted row's recovery form and the comparison of two versions take
+# versions' ids, which the matrix has no object for: tests/council/test_versions.py tries them
+# with each kind of user.
+NOT_IN_MATRIX |= {
+    f"{model._meta.app_label}_{model._meta.model_name}_{view}": "a version's id in the URL"
+    for model, model_admin in admin.site._registry.items()
+    if isinstance(model_admin, ContentAdmin)
+    for view in ("revision", "recover", "compare")
 }
 
 # The member pages (URL names); the discovery test checks that no other page of the site

@@ -4,6 +4,7 @@ article recovered."""
 import html
 
 import pytest
+import reversion
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from reversion.models import Version
@@ -42,6 +43,8 @@ def test_each_save_is_a_version_with_who_and_when(client, secretary):
     versions = Version.objects.get_for_object(article)
     assert [v.field_dict["title"] for v in versions] == ["Bản ba", "Bản hai"]
     assert {v.revision.user for v in versions} == {secretary}
+    assert "version_token" not in versions[0].revision.get_comment()
+    assert versions[0].revision.get_comment() != ""
     page = html.unescape(client.get(url("history", article.pk)).text)
     assert "thu-ky" in page or "Thư Ký" in page
     for version in versions:
@@ -118,3 +121,58 @@ def test_a_deleted_article_is_recovered(client, secretary):
 
     assert response.status_code == 302
     assert Article.objects.get(pk=pk).title == "Bài bị xóa nhầm"
+
+
+@pytest.mark.parametrize("who", ["member", "staff without rights"])
+def test_the_version_pages_are_refused_to_anyone_without_rights(client, who):
+    article = ArticleFactory(title="Bài có lịch sử")
+    with reversion.create_revision():
+        article.save()
+    version = Version.objects.get_for_object(article).get()
+    deleted = ArticleFactory(title="Bài đã xóa")
+    with reversion.create_revision():
+        deleted.save()
+    deleted.delete()
+    gone = Version.objects.get_deleted(Article).get()
+    client.force_login(UserFactory(is_staff=who != "member"))
+    compare = {"version_id1": version.pk, "version_id2": version.pk}
+
+    answers = [
+        client.get(url("compare", article.pk), compare),
+        client.get(url("revision", article.pk, version.pk)),
+        client.post(url("revision", article.pk, version.pk), {"title": "Chiếm quyền"}),
+        client.get(url("recover", gone.pk)),
+        client.post(url("recover", gone.pk), {"title": "Chiếm quyền"}),
+        client.get(url("recoverlist")),
+    ]
+
+    expected = 302 if who == "member" else 403  # members are sent to the admin's login
+    assert [answer.status_code for answer in answers] == [expected] * 6
+    assert not Article.objects.filter(title="Chiếm quyền").exists()
+    assert not Article.objects.filter(title="Bài đã xóa").exists()
+
+
+def test_a_version_of_another_model_is_not_reverted_through_this_admin(client, secretary):
+    province = ProvinceFactory(name="Quảng Bình")
+    with reversion.create_revision():
+        province.save()
+    version = Version.objects.get_for_object(province).get()
+    ArticleFactory(pk=province.pk)  # an article with the same key
+
+    revision = reverse("admin:council_article_revision", args=[province.pk, version.pk])
+    recover = reverse("admin:council_article_recover", args=[version.pk])
+
+    assert client.get(revision).status_code == 404
+    assert client.get(recover).status_code == 404
+
+
+def test_comparing_needs_the_right_to_see_the_row(client, secretary):
+    article = ArticleFactory(title="Bài có lịch sử")
+    save_with(client, article, title="Bản hai")
+    save_with(client, article, title="Bản ba")
+    newer, older = Version.objects.get_for_object(article)
+    compare = {"version_id1": older.pk, "version_id2": newer.pk}
+
+    assert client.get(url("compare", article.pk), compare).status_code == 200
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(url("compare", article.pk), compare).status_code == 403

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "django_filters",
     "axes",
+    "dbbackup",
     "members",
     "polls",
     "meetings",
@@ -366,6 +367,18 @@ STORAGES = {
 SERVE_MEDIA = _read("DJANGO_SERVE_MEDIA", strict_bool, default=True)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+
+# --- Backups (django-dbbackup, wrapped by `manage.py backup_site` / `restore_site`) ---------
+
+# Where `make backup` writes its archives (one file per run: database and media).
+BACKUP_DIR = Path(_read("BACKUP_DIR", env.str, default=str(BASE_DIR / "backups")))
+STORAGES["dbbackup"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": BACKUP_DIR},
+}
+# pg_dump's custom format, restored by pg_restore (extensions and search configuration included).
+DBBACKUP_CONNECTOR_MAPPING = {"django.db.backends.postgresql": "dbbackup.db.postgresql.PgDumpBinaryConnector"}
+DBBACKUP_SEND_EMAIL = False
 
 # --- Forms and thumbnails ---------------------------------------------------------------
 

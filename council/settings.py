@@ -95,6 +95,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: one log line per request, timing everything below (council/logs.py).
+    "council.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "council.security.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -397,8 +399,17 @@ THUMBNAIL_CACHE = "thumbnails"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # One line per event: tracebacks too (council/logs.py).
+    "formatters": {
+        "plain": {
+            "()": "council.logs.OneLineFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
+    "filters": {"hide_url_secrets": {"()": "council.logs.HideURLSecrets"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["hide_url_secrets"]}
+    },
     "root": {"handlers": ["console"], "level": _read("LOG_LEVEL", env.str, default="INFO")},
     # django-axes announces its configuration at every start.
     "loggers": {"axes": {"level": "WARNING"}},

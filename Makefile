@@ -98,11 +98,12 @@ restore: install
 	$(MANAGE) restore_site "$(ARCHIVE)"
 
 # After pulling a new release (see "Upgrading" in the README); take a backup first.
+# The deployment check comes first: production settings with an error change nothing.
 upgrade: compilemessages
+	$(MANAGE) check --deploy --fail-level ERROR
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput >/dev/null
-	$(MANAGE) check --deploy --fail-level ERROR
-	@echo "Upgraded. Now restart the services: sudo systemctl restart council-web council-worker council-beat"
+	@echo "Upgraded. Now, as root: systemctl reload council-web && systemctl restart council-worker council-beat"
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -37,6 +37,7 @@ def back_up(*, directory: Path, moment: datetime | None = None) -> Path:
     """
     moment = moment or timezone.now()
     directory.mkdir(parents=True, exist_ok=True)
+    Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)  # a site with no upload yet
     target = directory / archive_name(moment)
     with tempfile.TemporaryDirectory(prefix="council-backup-") as work:
         work_dir = Path(work)

@@ -12,7 +12,7 @@ PORT ?= 8000
 WEB_CONCURRENCY ?= 3
 
 .DEFAULT_GOAL := help
-.PHONY: help python-version install run serve worker beat test lint format check messages compilemessages demo migrate clean
+.PHONY: help python-version install run serve worker beat test lint format check messages compilemessages demo migrate clean backup restore upgrade
 
 help:
 	@echo "make run      create .venv, install, migrate, load the demo and serve http://$(HOST):$(PORT)"
@@ -21,6 +21,8 @@ help:
 	@echo "make check    manage.py check and makemigrations --check"
 	@echo "make serve    gunicorn ($(WEB_CONCURRENCY) workers) with WhiteNoise, against DATABASE_URL/REDIS_URL"
 	@echo "make worker   a Celery worker;  make beat  the Celery beat scheduler"
+	@echo "make backup   one archive of the database and media in BACKUP_DIR;  make restore ARCHIVE=..."
+	@echo "make upgrade  after a new release: install, migrate, collectstatic, compilemessages"
 
 # Django 6.1 needs Python 3.12+; the machine's default python3 may be older.
 python-version:
@@ -91,6 +93,23 @@ format: install
 check: install
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
+
+# Backups: one timestamped archive (database + media) in BACKUP_DIR (default ./backups).
+backup: install
+	$(MANAGE) backup_site
+
+# Restore into an EMPTY database (createdb) and media folder: make restore ARCHIVE=backups/council-....tar
+restore: install
+	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=backups/council-YYYYmmdd-HHMMSS.tar" >&2; exit 2; }
+	$(MANAGE) restore_site "$(ARCHIVE)"
+
+# After pulling a new release (see "Upgrading" in the README); take a backup first.
+# The deployment check comes first: production settings with an error change nothing.
+upgrade: compilemessages
+	$(MANAGE) check --deploy --fail-level ERROR
+	$(MANAGE) migrate --noinput
+	$(MANAGE) collectstatic --noinput >/dev/null
+	@echo "Upgraded. Now, as root: systemctl reload council-web && systemctl restart council-worker council-beat"
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "dbbackup",
     "members",
     "polls",
     "meetings",
@@ -100,6 +101,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: one log line per request, timing everything below (council/logs.py).
+    "council.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "council.security.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -379,6 +382,18 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 # (council.kept_uploads); never served. Shared by every web process, like MEDIA_ROOT.
 UPLOAD_STASH_ROOT = Path(_read("UPLOAD_STASH_ROOT", env.str, default=str(BASE_DIR / "upload-stash")))
 
+# --- Backups (django-dbbackup, wrapped by `manage.py backup_site` / `restore_site`) ---------
+
+# Where `make backup` writes its archives (one file per run: database and media).
+BACKUP_DIR = Path(_read("BACKUP_DIR", env.str, default=str(BASE_DIR / "backups")))
+STORAGES["dbbackup"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": BACKUP_DIR},
+}
+# pg_dump's custom format, restored by pg_restore (extensions and search configuration included).
+DBBACKUP_CONNECTOR_MAPPING = {"django.db.backends.postgresql": "dbbackup.db.postgresql.PgDumpBinaryConnector"}
+DBBACKUP_SEND_EMAIL = False
+
 # --- Forms and thumbnails ---------------------------------------------------------------
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -396,8 +411,17 @@ THUMBNAIL_CACHE = "thumbnails"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # One line per event: tracebacks too (council/logs.py).
+    "formatters": {
+        "plain": {
+            "()": "council.logs.OneLineFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
+    "filters": {"hide_url_secrets": {"()": "council.logs.HideURLSecrets"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["hide_url_secrets"]}
+    },
     "root": {"handlers": ["console"], "level": _read("LOG_LEVEL", env.str, default="INFO")},
     # django-axes announces its configuration at every start.
     "loggers": {"axes": {"level": "WARNING"}},

@@ -297,6 +297,10 @@ AXES_CLIENT_IP_CALLABLE = "council.net.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
+# Versions of content (django-reversion-compare): a link to another row differs only
+# when it points elsewhere, not whenever anything else in the row changed.
+REVERSION_COMPARE_FOREIGN_OBJECTS_AS_ID = True
+
 # --- Proxy: the real client IP and HTTPS ----------------------------------------
 
 # The request header that carries the client address when a proxy is in front,

@@ -185,6 +185,14 @@ class ContentAdmin(CompareVersionAdmin):
             Version.objects.get_for_model(self.model), pk=version_id, object_id=unquote(object_id)
         )
         title = _("Khôi phục bản cũ: %(name)s") % {"name": version.object_repr}
+        current = self.model._base_manager.filter(pk=unquote(object_id)).first()
+        if current is not None:
+            # What the form does not edit (a view count, the sidebar's poll) stays as it is now.
+            request._live_values = {
+                field.name: (field.attname, field.value_from_object(current))
+                for field in self.model._meta.concrete_fields
+                if not field.primary_key
+            }
         return super().revision_view(
             request, object_id, version_id, {"title": title, **(extra_context or {})}
         )
@@ -205,6 +213,12 @@ class ContentAdmin(CompareVersionAdmin):
             raise PermissionDenied
         title = _("So sánh hai bản: %(name)s") % {"name": obj}
         return super().compare_view(request, object_id, {"title": title, **(extra_context or {})})
+
+    def save_model(self, request, obj, form, change):
+        for name, (attname, value) in getattr(request, "_live_values", {}).items():
+            if name not in form.fields:
+                setattr(obj, attname, value)
+        super().save_model(request, obj, form, change)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # The token rides in a hidden fieldset of its own, whatever fieldsets the admin declares.

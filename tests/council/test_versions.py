@@ -13,7 +13,7 @@ from reversion.models import Version
 from council.models import Article
 from council.permissions import SECRETARIAT_GROUP
 from tests.admin_forms import form_fields
-from tests.factories import ArticleFactory, MeetingFactory, ProvinceFactory, UserFactory
+from tests.factories import ArticleFactory, CategoryFactory, MeetingFactory, ProvinceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,11 +68,14 @@ def test_two_versions_are_compared(client, secretary):
 
 def test_an_old_version_is_restored_in_two_clicks(client, secretary):
     province = ProvinceFactory(name="Quảng Bình")
-    article = ArticleFactory(title="Bản đầu", summary="Tóm tắt đầu")
+    article = ArticleFactory(title="Bản đầu", summary="Tóm tắt đầu", category__name="Tin Hội đồng")
+    other = CategoryFactory(name="Tin các tỉnh")
     article.provinces.add(province)
     save_with(client, article, title="Bản đúng")
-    save_with(client, article, title="Bản sai", summary="Tóm tắt sai", provinces=[])
+    right_category = article.category
+    save_with(client, article, title="Bản sai", summary="Tóm tắt sai", provinces=[], category=str(other.pk))
     right = Version.objects.get_for_object(article).last()
+    Article.objects.filter(pk=article.pk).update(view_count=42)  # readers counted since
 
     # The history's link to the version opens the restore form; its save button restores it.
     page = client.get(url("revision", article.pk, right.pk))
@@ -83,6 +86,8 @@ def test_an_old_version_is_restored_in_two_clicks(client, secretary):
     article.refresh_from_db()
     assert (article.title, article.summary) == ("Bản đúng", "Tóm tắt đầu")
     assert list(article.provinces.all()) == [province]
+    assert article.view_count == 42  # not put back: no one edits it
+    assert article.category == right_category
     assert Version.objects.get_for_object(article).count() == 3  # the restore is a version too
 
 

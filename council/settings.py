@@ -307,6 +307,10 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Two-factor sign-in to the admin (council/two_factor.py): the name authenticator apps show.
 OTP_TOTP_ISSUER = _read("OTP_TOTP_ISSUER", env.str, default="Hội đồng CNTT miền Trung – Tây Nguyên")
 
+# Versions of content (django-reversion-compare): a link to another row differs only
+# when it points elsewhere, not whenever anything else in the row changed.
+REVERSION_COMPARE_FOREIGN_OBJECTS_AS_ID = True
+
 # --- Proxy: the real client IP and HTTPS ----------------------------------------
 
 # The request header that carries the client address when a proxy is in front,

@@ -152,6 +152,11 @@ class ContentAdmin(CompareVersionAdmin):
     # History lists versions newest first, as the admin's own history does.
     history_latest_first = True
 
+    @property
+    def compare_exclude(self) -> list[str]:
+        # Times the database sets on every save are no one's edit: left out of comparisons.
+        return [field.name for field in self.model._meta.concrete_fields if getattr(field, "auto_now", False)]
+
     def snapshot(self, request, obj, form_fields) -> dict:
         """The saved values of `obj` that the form edits, and of its inlines' rows."""
         inlines = {}
@@ -176,21 +181,44 @@ class ContentAdmin(CompareVersionAdmin):
 
     # django-reversion finds a version by its id alone: here it must be one of this admin's model.
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        get_object_or_404(
+        version = get_object_or_404(
             Version.objects.get_for_model(self.model), pk=version_id, object_id=unquote(object_id)
         )
-        return super().revision_view(request, object_id, version_id, extra_context)
+        title = _("Khôi phục bản cũ: %(name)s") % {"name": version.object_repr}
+        current = self.model._base_manager.filter(pk=unquote(object_id)).first()
+        if current is not None:
+            # What the form does not edit (a view count, the sidebar's poll) stays as it is now.
+            request._live_values = {
+                field.name: (field.attname, field.value_from_object(current))
+                for field in self.model._meta.concrete_fields
+                if not field.primary_key
+            }
+        return super().revision_view(
+            request, object_id, version_id, {"title": title, **(extra_context or {})}
+        )
 
     def recover_view(self, request, version_id, extra_context=None):
-        get_object_or_404(Version.objects.get_deleted(self.model), pk=version_id)
-        return super().recover_view(request, version_id, extra_context)
+        version = get_object_or_404(Version.objects.get_deleted(self.model), pk=version_id)
+        title = _("Khôi phục: %(name)s") % {"name": version.object_repr}
+        return super().recover_view(request, version_id, {"title": title, **(extra_context or {})})
+
+    def recoverlist_view(self, request, extra_context=None):
+        title = _("Khôi phục %(name)s đã xóa") % {"name": self.model._meta.verbose_name}
+        return super().recoverlist_view(request, {"title": title, **(extra_context or {})})
 
     def compare_view(self, request, object_id, extra_context=None):
         # django-reversion-compare asks only for staff: the versions show what the row shows.
         obj = get_object_or_404(self.model, pk=unquote(object_id))
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
-        return super().compare_view(request, object_id, extra_context)
+        title = _("So sánh hai bản: %(name)s") % {"name": obj}
+        return super().compare_view(request, object_id, {"title": title, **(extra_context or {})})
+
+    def save_model(self, request, obj, form, change):
+        for name, (attname, value) in getattr(request, "_live_values", {}).items():
+            if name not in form.fields:
+                setattr(obj, attname, value)
+        super().save_model(request, obj, form, change)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # The token rides in a hidden fieldset of its own, whatever fieldsets the admin declares.

@@ -2,6 +2,7 @@
 article recovered."""
 
 import html
+import re
 
 import pytest
 import reversion
@@ -12,7 +13,7 @@ from reversion.models import Version
 from council.models import Article
 from council.permissions import SECRETARIAT_GROUP
 from tests.admin_forms import form_fields
-from tests.factories import ArticleFactory, MeetingFactory, ProvinceFactory, UserFactory
+from tests.factories import ArticleFactory, CategoryFactory, MeetingFactory, ProvinceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -67,11 +68,14 @@ def test_two_versions_are_compared(client, secretary):
 
 def test_an_old_version_is_restored_in_two_clicks(client, secretary):
     province = ProvinceFactory(name="Quảng Bình")
-    article = ArticleFactory(title="Bản đầu", summary="Tóm tắt đầu")
+    article = ArticleFactory(title="Bản đầu", summary="Tóm tắt đầu", category__name="Tin Hội đồng")
+    other = CategoryFactory(name="Tin các tỉnh")
     article.provinces.add(province)
     save_with(client, article, title="Bản đúng")
-    save_with(client, article, title="Bản sai", summary="Tóm tắt sai", provinces=[])
+    right_category = article.category
+    save_with(client, article, title="Bản sai", summary="Tóm tắt sai", provinces=[], category=str(other.pk))
     right = Version.objects.get_for_object(article).last()
+    Article.objects.filter(pk=article.pk).update(view_count=42)  # readers counted since
 
     # The history's link to the version opens the restore form; its save button restores it.
     page = client.get(url("revision", article.pk, right.pk))
@@ -82,6 +86,8 @@ def test_an_old_version_is_restored_in_two_clicks(client, secretary):
     article.refresh_from_db()
     assert (article.title, article.summary) == ("Bản đúng", "Tóm tắt đầu")
     assert list(article.provinces.all()) == [province]
+    assert article.view_count == 42  # not put back: no one edits it
+    assert article.category == right_category
     assert Version.objects.get_for_object(article).count() == 3  # the restore is a version too
 
 
@@ -176,3 +182,44 @@ def test_comparing_needs_the_right_to_see_the_row(client, secretary):
     assert client.get(url("compare", article.pk), compare).status_code == 200
     client.force_login(UserFactory(is_staff=True))
     assert client.get(url("compare", article.pk), compare).status_code == 403
+
+
+REVERSION_ENGLISH = [
+    "Choose a date",
+    "Revert",
+    "Recover",
+    "compare",
+    "Compare",
+    "Date/time",
+    "Comment",
+    "There are no",
+    "Press the save button",
+    "Go back to history",
+    "version_token",
+]
+
+
+def test_the_version_pages_speak_vietnamese(client, secretary):
+    article = ArticleFactory(title="Bài có lịch sử")
+    save_with(client, article, title="Bản hai")
+    save_with(client, article, title="Bản ba")
+    newer, older = Version.objects.get_for_object(article)
+    pages = {
+        "history": client.get(url("history", article.pk)),
+        "compare": client.get(url("compare", article.pk), {"version_id1": older.pk, "version_id2": newer.pk}),
+        "revision": client.get(url("revision", article.pk, older.pk)),
+    }
+    assert client.post(url("delete", article.pk), {"post": "yes"}).status_code == 302
+    pages["recover list"] = client.get(url("recoverlist"))
+    pages["recover"] = client.get(url("recover", Version.objects.get_deleted(Article).get().pk))
+
+    for name, page in pages.items():
+        assert page.status_code == 200, name
+        # Django's own admin strings are translated by the project's catalogue; these are the version pages'.
+        content = re.sub(
+            r'(href|action|src|name|id|for|class)="[^"]*"', "", page.text.split('id="content"', 1)[1]
+        )
+        found = [word for word in REVERSION_ENGLISH if word in html.unescape(content)]
+        assert found == [], f"{name}: {found}"
+    assert "Khôi phục bài viết đã xóa" in html.unescape(pages["recover list"].text)
+    assert "So sánh hai bản" in html.unescape(pages["compare"].text)

@@ -40,12 +40,18 @@ def test_second_tab_is_refused_and_the_first_version_is_restored(live_server, pa
         "Toàn cảnh hội nghị",
     )
 
-    # History: the first version, then its save button.
+    # History: the two versions compared, then the first one opened and saved.
     page.goto(change.replace("/change/", "/history/"))
     screenshot("admin-versions-history")
-    page.locator("#change-history a, table a").filter(has_text="2").last.wait_for()
-    first = page.locator(f'a[href*="/admin/council/article/{article.pk}/history/"]').last
-    first.click()
+    page.get_by_role("button", name="So sánh").click()
+    diff = page.locator("#content-main")
+    assert diff.locator("del").first.inner_text() != ""
+    assert "– Tây Nguyên" in diff.locator("ins").all_inner_texts()[0]
+    assert [h.strip() for h in diff.locator("h3").all_inner_texts()][:1] == ["tiêu đề"]
+    assert "chuyên mục" not in diff.locator("h3").all_inner_texts()  # unchanged links are not listed
+    screenshot("admin-versions-compare")
+    page.get_by_role("link", name="Về lịch sử").first.click()
+    page.locator(f'#change-history a[href*="/admin/council/article/{article.pk}/history/"]').last.click()
     assert page.input_value("#id_title") == "Hội nghị CIO miền Trung 2017"
     screenshot("admin-versions-restore-form")
     page.click("input[name=_save]")

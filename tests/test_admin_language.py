@@ -64,6 +64,7 @@ def editor_strings() -> list[str]:
     found |= set(re.findall(r'\.material\("[a-z_]+","([^"]+)"\)', bundle))
     found |= {text for text in re.findall(r'textContent:"([^"]+)"', bundle) if text != "title"}
     found |= set(re.findall(r'\.text\("([A-Za-z][^"]+)"\)', bundle))
+    found |= set(re.findall(r'</svg>`,"([^"]+)"\)', bundle))
     found |= {"heading 2", "heading 3", "heading 4", "Heading 2", "Heading 3", "Heading 4"}
     return sorted(found)
 
@@ -94,12 +95,15 @@ class VisibleText(HTMLParser):
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.parts, self.skipping = [], 0
+        self.parts, self.skipping, self.icon = [], 0, None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag in self.HIDDEN:
             self.skipping += 1
+        if "material-icons" in (attrs.get("class") or "").split() and self.icon is None:
+            # An icon font: its text is the icon's name ("undo"), drawn as a picture.
+            self.icon = tag
         self.parts += [attrs[name] for name in self.ATTRIBUTES if attrs.get(name)]
         if tag == "input" and attrs.get("type") in {"submit", "button", "reset"} and attrs.get("value"):
             self.parts.append(attrs["value"])
@@ -107,9 +111,11 @@ class VisibleText(HTMLParser):
     def handle_endtag(self, tag):
         if tag in self.HIDDEN and self.skipping:
             self.skipping -= 1
+        if tag == self.icon:
+            self.icon = None
 
     def handle_data(self, data):
-        if not self.skipping:
+        if not self.skipping and self.icon is None:
             self.parts.append(data)
 
 

@@ -1,0 +1,63 @@
+"""The secretariat's admin in the browser: signed in with a one-time code, every word Vietnamese.
+
+What the server sends is checked page by page in tests/test_admin_language.py; here the
+browser draws the pages, scripts included (the editor builds its menu, the admin its
+calendar and time-zone note), and what it shows is compared with the same English lists.
+Screenshots: admin-vi-changelist, admin-vi-change-form, admin-vi-link-dialog, admin-vi-delete.
+"""
+
+import pytest
+
+from council.models import Article
+from tests.e2e.conftest import log_into_admin
+from tests.factories import ArticleFactory
+from tests.test_admin_language import editor_strings, english_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def shown_english(page) -> list[str]:
+    """Django's English and the editor's English in what the page shows now."""
+    html = page.content()
+    found = english_in(html)
+    titles = page.eval_on_selector_all(
+        ".prose-menubar [title], .prose-menubar [aria-label], dialog *",
+        "els => els.flatMap(e => [e.getAttribute('title'), e.getAttribute('aria-label'),"
+        " e.children.length || e.classList.contains('material-icons') ? null : e.textContent])"
+        ".filter(Boolean).map(t => t.trim())",
+    )
+    editor = set(editor_strings())
+    return found + sorted({title for title in titles if title in editor})
+
+
+def test_secretary_signs_in_with_a_code_and_reads_only_vietnamese(live_server, page, screenshot, secretary):
+    article = ArticleFactory(title="Hội nghị thường niên 2017", status=Article.Status.PUBLISHED)
+    log_into_admin(page, live_server.url, secretary)
+    assert page.url.rstrip("/").endswith("/admin")
+
+    page.goto(live_server.url + "/admin/council/article/?_facets=1")
+    screenshot("admin-vi-changelist")
+    assert shown_english(page) == []
+
+    page.goto(live_server.url + f"/admin/council/article/{article.pk}/change/")
+    page.locator(".prose-menubar").first.wait_for(timeout=10_000)
+    page.wait_for_timeout(300)  # the menu is translated on the next animation frame
+    screenshot("admin-vi-change-form")
+    english = shown_english(page)
+    assert english == [], ", ".join(english)
+    titles = page.eval_on_selector_all(".prose-menubar [title]", "els => els.map(e => e.title)")
+    assert "Chữ đậm" in titles and "Chèn liên kết" in titles
+
+    page.locator(".ProseMirror[contenteditable=true]").click()
+    page.keyboard.type("Liên kết")
+    page.keyboard.press("Shift+Home")
+    page.locator('.prose-menubar [title="Chèn liên kết"]').first.click()
+    page.locator("dialog[open]").wait_for(timeout=5_000)
+    screenshot("admin-vi-link-dialog")
+    assert shown_english(page) == []
+    page.keyboard.press("Escape")
+
+    page.goto(live_server.url + f"/admin/council/article/{article.pk}/delete/")
+    screenshot("admin-vi-delete")
+    assert "Bạn có chắc muốn xóa bài viết “Hội nghị thường niên 2017”?" in page.inner_text("#content")
+    assert shown_english(page) == []

@@ -3,14 +3,14 @@
 What the server sends is checked page by page in tests/test_admin_language.py; here the
 browser draws the pages, scripts included (the editor builds its menu, the admin its
 calendar and time-zone note), and what it shows is compared with the same English lists.
-Screenshots: admin-vi-changelist, admin-vi-change-form, admin-vi-link-dialog, admin-vi-delete.
+Screenshots: admin-vi-login-code-needed, admin-vi-changelist, admin-vi-change-form, admin-vi-link-dialog, admin-vi-delete.
 """
 
 import pytest
 
 from council.models import Article
 from tests.e2e.conftest import log_into_admin
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, enrol_totp
 from tests.test_admin_language import editor_strings, english_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,6 +32,14 @@ def shown_english(page) -> list[str]:
 
 def test_secretary_signs_in_with_a_code_and_reads_only_vietnamese(live_server, page, screenshot, secretary):
     article = ArticleFactory(title="Hội nghị thường niên 2017", status=Article.Status.PUBLISHED)
+    enrol_totp(secretary)
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", secretary.username)
+    page.fill("#id_password", "mat-khau-thu-nghiem")
+    page.click("input[type=submit]")
+    screenshot("admin-vi-login-code-needed")
+    assert "Tài khoản này cần mã xác thực" in page.inner_text("#content")
+    assert shown_english(page) == []
     log_into_admin(page, live_server.url, secretary)
     assert page.url.rstrip("/").endswith("/admin")
 

@@ -9,7 +9,7 @@ Screenshots: admin-vi-login-code-needed, admin-vi-changelist, admin-vi-change-fo
 import pytest
 
 from council.models import Article
-from tests.e2e.conftest import log_into_admin
+from tests.e2e.conftest import SCREENSHOTS, log_into_admin
 from tests.factories import ArticleFactory, enrol_totp
 from tests.test_admin_language import editor_strings, english_in
 
@@ -69,3 +69,28 @@ def test_secretary_signs_in_with_a_code_and_reads_only_vietnamese(live_server, p
     screenshot("admin-vi-delete")
     assert "Bạn có chắc muốn xóa bài viết “Hội nghị thường niên 2017”?" in page.inner_text("#content")
     assert shown_english(page) == []
+
+
+def test_the_time_zone_note_and_calendar_are_in_vietnamese(live_server, browser, secretary):
+    """A secretary whose computer keeps another time zone is told so in Vietnamese."""
+    article = ArticleFactory(title="Tin giờ quốc tế", status=Article.Status.PUBLISHED)
+    context = browser.new_context(
+        locale="vi-VN", timezone_id="Europe/Paris", viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    try:
+        log_into_admin(page, live_server.url, secretary)
+        page.goto(live_server.url + f"/admin/council/article/{article.pk}/change/")
+        note = page.locator(".timezonewarning").first
+        note.wait_for(timeout=10_000)
+        assert note.inner_text().startswith(
+            "Lưu ý: nhập giờ theo múi giờ Asia/Ho_Chi_Minh (máy của bạn đang muộn hơn "
+        )
+        page.locator("#calendarlink0").click()  # the calendar of the date
+        page.locator(".calendarbox").first.wait_for(timeout=5_000)
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "admin-vi-time-zone-calendar.png"))
+        english = shown_english(page)
+        assert english == [], ", ".join(english)
+    finally:
+        context.close()

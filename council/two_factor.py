@@ -52,7 +52,7 @@ class TwoFactorLoginForm(AdminAuthenticationForm):
         required=False,
         max_length=16,
         help_text=_("6 chữ số trong ứng dụng xác thực, hoặc một mã dự phòng (mỗi mã dùng một lần)."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "size": 16}),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
     )
 
     error_messages = {

@@ -5,9 +5,10 @@ admin and flat-pages catalogues (the English source strings), and every string o
 rich-text editor's bundle (what it passes to gettext, the tooltips of its menu buttons and
 the names in its menus). The pages are not listed by hand either: for every model
 registered in the admin that the secretariat may see, the list (with its filters and the
-counts shown), the add form, the add form sent back empty (a form with errors), an
-object's change form, its history and its delete confirmation; and the index and each
-app's index.
+counts shown, and with each filter chosen), the add form, an object's change form, both
+sent back with their required text emptied (forms with errors), its history, its delete
+confirmation and the views the ModelAdmin adds; and the index, each app's index, the
+password change and the login page.
 
 The editor writes its menu in the browser, so its strings are checked in the catalogue
 the admin sends to the browser (every one must be translated there); the browser test in
@@ -27,7 +28,9 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.urls import reverse
+from django.db import models
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
 
 from council.models import Article
 from council.permissions import SECRETARIAT_GROUP
@@ -64,6 +67,7 @@ def editor_strings() -> list[str]:
     found |= set(re.findall(r'\.material\("[a-z_]+","([^"]+)"\)', bundle))
     found |= {text for text in re.findall(r'textContent:"([^"]+)"', bundle) if text != "title"}
     found |= set(re.findall(r'\.text\("([A-Za-z][^"]+)"\)', bundle))
+    found |= set(re.findall(r'</svg>`,"([^"]+)"\)', bundle))
     found |= {"heading 2", "heading 3", "heading 4", "Heading 2", "Heading 3", "Heading 4"}
     return sorted(found)
 
@@ -94,12 +98,15 @@ class VisibleText(HTMLParser):
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.parts, self.skipping = [], 0
+        self.parts, self.skipping, self.icon = [], 0, None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag in self.HIDDEN:
             self.skipping += 1
+        if "material-icons" in (attrs.get("class") or "").split() and self.icon is None:
+            # An icon font: its text is the icon's name ("undo"), drawn as a picture.
+            self.icon = tag
         self.parts += [attrs[name] for name in self.ATTRIBUTES if attrs.get(name)]
         if tag == "input" and attrs.get("type") in {"submit", "button", "reset"} and attrs.get("value"):
             self.parts.append(attrs["value"])
@@ -107,9 +114,11 @@ class VisibleText(HTMLParser):
     def handle_endtag(self, tag):
         if tag in self.HIDDEN and self.skipping:
             self.skipping -= 1
+        if tag == self.icon:
+            self.icon = None
 
     def handle_data(self, data):
-        if not self.skipping:
+        if not self.skipping and self.icon is None:
             self.parts.append(data)
 
 
@@ -187,8 +196,12 @@ def secretariat_models(user) -> list:
     return visible
 
 
-def admin_urls(model, obj) -> list[tuple[str, str]]:
-    """(what, URL) for each page of one model: lists, forms, history, delete confirmation."""
+STANDARD_SUFFIXES = ("changelist", "add", "change", "history", "delete", "autocomplete")
+
+
+def admin_urls(model, model_admin, obj) -> list[tuple[str, str]]:
+    """(what, URL) for each page of one model: lists, forms, history, delete confirmation,
+    and the views its ModelAdmin adds (an import form, a preview...)."""
     info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
     changelist = reverse(f"{info}_changelist")
     pages = [
@@ -199,7 +212,41 @@ def admin_urls(model, obj) -> list[tuple[str, str]]:
     if obj is not None:
         for what in ("change", "history", "delete"):
             pages.append((what, reverse(f"{info}_{what}", args=[obj.pk])))
+    for pattern in model_admin.get_urls():
+        name = getattr(pattern, "name", None)
+        if not name or name.endswith(STANDARD_SUFFIXES) or not name.startswith(info[len("admin:") :]):
+            continue
+        try:
+            url = reverse(f"admin:{name}")
+        except NoReverseMatch:
+            if obj is None:
+                continue
+            url = reverse(f"admin:{name}", args=[obj.pk])
+        pages.append((name, url))
     return pages
+
+
+def filter_links(html: str) -> list[str]:
+    """A link of each filter of a list's panel that chooses something (not "All")."""
+    if 'id="changelist-filter"' not in html:
+        return []
+    panel = html.split('id="changelist-filter"', 1)[1].split("</search>", 1)[0]
+    links = []
+    # One choice of each filter: the panel's words are the same whichever is chosen.
+    for group in re.split(r"<details ", panel)[1:]:
+        choices = [link.replace("&amp;", "&") for link in re.findall(r'<a href="(\?[^"]*)"', group)]
+        links += [link for link in choices if link not in {"?", "?_facets=1"}][-1:]
+    return links
+
+
+def with_errors(model, values: dict) -> dict:
+    """A change form's values with every required text field emptied."""
+    required = [
+        field.name
+        for field in model._meta.concrete_fields
+        if isinstance(field, (models.CharField, models.TextField)) and not field.blank and field.editable
+    ]
+    return {**values, **{name: "" for name in required if name in values}}
 
 
 @pytest.mark.django_db
@@ -211,27 +258,44 @@ def test_every_admin_page_of_the_secretariat_is_in_vietnamese(secretary_client):
     pages = [("index", reverse("admin:index")), ("password", reverse("admin:password_change"))]
     for app_label in sorted({model._meta.app_label for model, _admin, _obj in models}):
         pages.append((f"{app_label} index", reverse("admin:app_list", kwargs={"app_label": app_label})))
-    for model, _admin, obj in models:
-        pages += [(f"{model._meta.label} {what}", url) for what, url in admin_urls(model, obj)]
+    for model, model_admin, obj in models:
+        pages += [(f"{model._meta.label} {what}", url) for what, url in admin_urls(model, model_admin, obj)]
 
     english, walked = {}, 0
+
+    def check(what: str, response) -> None:
+        found = english_in(response.content.decode())
+        if found:
+            english[what] = found
+
     for what, url in pages:
         response = client.get(url)
         if response.status_code == 403:
             continue  # an action the ModelAdmin allows nobody (adding daily visits...)
         assert response.status_code == 200, (what, url, response.status_code)
         walked += 1
-        found = english_in(response.content.decode())
-        if found:
-            english[f"{what} {url}"] = found
-        if what.endswith(" add"):
-            # The same form sent back as it stands: required fields missing, errors shown.
-            sent = client.post(url, form_values(response.content.decode()))
+        check(f"{what} {url}", response)
+        html = response.content.decode()
+        if what.endswith(" list with counts"):
+            # Each filter chosen in turn: the panel and the list as they then read.
+            for link in filter_links(html):
+                check(f"{what} {link}", client.get(url.split("?")[0] + link))
+                walked += 1
+        if what.endswith((" add", " change")):
+            # The form sent back with its required text emptied: the errors, as shown.
+            model = next(m for m, _a, _o in models if what.startswith(m._meta.label + " "))
+            # (A form that fails with a server error is the round-trip test's business.)
+            client.raise_request_exception = False
+            sent = client.post(url, with_errors(model, form_values(html)))
+            client.raise_request_exception = True
             if sent.status_code == 200:
-                found = english_in(sent.content.decode())
-                if found:
-                    english[f"{what} with errors {url}"] = found
-    assert walked >= 60
+                check(f"{what} with errors {url}", sent)
+
+    # The login page, as anyone sees it, and after a wrong password.
+    anonymous = Client()
+    check("login", anonymous.get(reverse("admin:login")))
+    check("login refused", anonymous.post(reverse("admin:login"), {"username": "x", "password": "y"}))
+    assert walked >= 100
     assert english == {}
 
     # Word for word, the sentences the secretariat met in English.

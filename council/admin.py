@@ -105,9 +105,15 @@ class BodyImageForm(forms.Form):
         label=_("Mô tả ảnh"),
         max_length=300,
         required=False,
+        widget=forms.TextInput(attrs={"class": "vTextField"}),
         help_text=_("Cho người không xem được ảnh, ví dụ: Toàn cảnh phiên họp."),
     )
-    caption = forms.CharField(label=_("Chú thích"), max_length=500, required=False)
+    caption = forms.CharField(
+        label=_("Chú thích"),
+        max_length=500,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "vTextField"}),
+    )
 
 
 @admin.register(Article)

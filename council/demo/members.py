@@ -9,27 +9,36 @@ the time; the other provinces' directors are placeholders, not invented names.
 
 import datetime
 
-from members.models import Member, Membership, Organisation, Province
+from members.models import Member, Membership, Organisation, Province, Region
 
 DEPARTMENTS_MERGED = datetime.date(2025, 2, 28)
+PROVINCES_MERGED = datetime.date(2025, 6, 30)
+HUE_BECAME_CITY = datetime.date(2024, 12, 31)
 
-# The provinces of the 2017 meeting; every province itself (the 34 of today and the
-# 63 before the merger, with successors) is loaded by migration members 0003.
-COUNCIL_2017 = [
-    "Quảng Bình",
-    "Quảng Trị",
-    "Thừa Thiên Huế",
-    "Quảng Nam",
-    "Quảng Ngãi",
-    "Bình Định",
-    "Phú Yên",
-    "Khánh Hòa",
-    "Ninh Thuận",
-    "Gia Lai",
-    "Kon Tum",
-    "Đắk Lắk",
-    "Đắk Nông",
+# Every province (the 34 of today and the 63 before the merger, with successors) is
+# loaded by migration members 0003_load_provinces. The demo only makes sure that the
+# ones it needs exist (a flushed database has none) and never changes them:
+# (name, slug, region, what it is part of today, the day it ended), as in that migration.
+PROVINCES = [
+    ("Quảng Bình", "quang-binh", Region.NORTH_CENTRAL, "Quảng Trị", PROVINCES_MERGED),
+    ("Quảng Trị", "quang-tri", Region.NORTH_CENTRAL, None, None),
+    ("Thừa Thiên Huế", "thua-thien-hue", Region.NORTH_CENTRAL, "Huế", HUE_BECAME_CITY),
+    ("Quảng Nam", "quang-nam", Region.SOUTH_CENTRAL, "Đà Nẵng", PROVINCES_MERGED),
+    ("Quảng Ngãi", "quang-ngai", Region.SOUTH_CENTRAL, None, None),
+    ("Bình Định", "binh-dinh", Region.SOUTH_CENTRAL, "Gia Lai", PROVINCES_MERGED),
+    ("Phú Yên", "phu-yen", Region.SOUTH_CENTRAL, "Đắk Lắk", PROVINCES_MERGED),
+    ("Khánh Hòa", "khanh-hoa", Region.SOUTH_CENTRAL, None, None),
+    ("Ninh Thuận", "ninh-thuan", Region.SOUTH_CENTRAL, "Khánh Hòa", PROVINCES_MERGED),
+    ("Gia Lai", "gia-lai", Region.HIGHLANDS, None, None),
+    ("Kon Tum", "kon-tum", Region.HIGHLANDS, "Quảng Ngãi", PROVINCES_MERGED),
+    ("Đắk Lắk", "dak-lak", Region.HIGHLANDS, None, None),
+    ("Đắk Nông", "dak-nong", Region.HIGHLANDS, "Lâm Đồng", PROVINCES_MERGED),
+    # Today's names that the 2017 list does not have.
+    ("Huế", "hue", Region.NORTH_CENTRAL, None, None),
+    ("Đà Nẵng", "da-nang", Region.SOUTH_CENTRAL, None, None),
+    ("Lâm Đồng", "lam-dong", Region.HIGHLANDS, None, None),
 ]
+COUNCIL_2017 = [name for name, *_rest in PROVINCES[:13]]
 MEETING_2017 = datetime.date(2017, 8, 12)
 
 
@@ -39,6 +48,16 @@ def _department(kind: str, province: Province) -> str:
 
 
 def load() -> None:
+    for order, (name, slug, region, _successor, ended_on) in enumerate(PROVINCES, start=1):
+        Province.objects.get_or_create(
+            name=name, defaults={"slug": slug, "region": region, "order": order, "ended_on": ended_on}
+        )
+    provinces = Province.objects.in_bulk(field_name="name")
+    for name, _slug, _region, successor, _ended in PROVINCES:
+        if successor:
+            Province.objects.filter(pk=provinces[name].pk, successor=None).update(
+                successor=provinces[successor]
+            )
     provinces = Province.objects.select_related("successor").in_bulk(field_name="name")
 
     departments = {}

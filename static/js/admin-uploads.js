@@ -9,20 +9,17 @@
   const megabytes = (bytes) =>
     `${(bytes / (1024 * 1024)).toLocaleString("vi-VN", { maximumFractionDigits: 1 })} MB`;
 
-  const pixelsOf = (file) =>
-    new Promise((resolve) => {
-      const url = URL.createObjectURL(file);
-      const image = new Image();
-      image.onload = () => {
-        URL.revokeObjectURL(url);
-        resolve(image.naturalWidth * image.naturalHeight);
-      };
-      image.onerror = () => {
-        URL.revokeObjectURL(url);
-        resolve(null);
-      };
-      image.src = url;
-    });
+  // createImageBitmap reads the file itself: no blob: URL, which the CSP's img-src refuses.
+  const pixelsOf = async (file) => {
+    try {
+      const bitmap = await createImageBitmap(file);
+      const pixels = bitmap.width * bitmap.height;
+      bitmap.close();
+      return pixels;
+    } catch {
+      return null;
+    }
+  };
 
   const problemWith = async (input, file) => {
     const maxBytes = Number(input.dataset.maxBytes);

@@ -10,6 +10,7 @@ from meetings.models import Meeting
 from members.models import Province
 
 from .sanitize import clean_html
+from .textsearch import SearchIndexed, SearchIndexedQuerySet
 from .uploads import validate_image
 
 # What the editor offers; the sanitiser (council.sanitize) decides what is kept.
@@ -55,14 +56,20 @@ class Category(models.Model):
         return reverse("news:category", kwargs={"slug": self.slug})
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(SearchIndexedQuerySet):
     def public(self):
         """Published articles whose publish time has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
 
-class Article(models.Model):
+class Article(SearchIndexed):
     """A news article about the council, its meetings and related events."""
+
+    SEARCH_FIELDS = {
+        "A": ["title"],
+        "B": ["summary"],
+        "C": ["body", "source_name", "meeting__host_province__name"],
+    }
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Bản nháp")

@@ -1,23 +1,24 @@
 """Site search across articles, meetings, documents, members and agreements.
 
-Blind to case and Vietnamese diacritics: on PostgreSQL through full-text search
-with the "vietnamese_unaccent" configuration (migration 0003), ranked by
-ts_rank; elsewhere (SQLite, the embedded mode) by folding text in Python, ranked
-by how many of the words match and how often. Snippets are escaped, then the
-matching words are wrapped in <mark>.
+What a match is, and what a query means, is decided in council.textsearch:
+whole words compared without case or diacritics, "phrases" and -exclusions.
+On PostgreSQL each row's stored search vector (GIN-indexed, kept current on
+save) answers, ranked by ts_rank with the title weighted highest; elsewhere
+(SQLite, the embedded mode) text is folded in Python. Either way a row whose
+title holds the whole query, words together and in order, ranks first.
+Snippets are cut at word boundaries, escaped, and whole matching words (or
+phrases) are wrapped in <mark>.
 """
 
 import hashlib
 import html
-import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import F, TextField, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Case, F, IntegerField, Value, When
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -29,8 +30,8 @@ from members.models import Member
 from . import shells
 from .models import Article
 from .text import fold
+from .textsearch import CONFIG, WORD, Query, contains, matches, parse, words
 
-CONFIG = "vietnamese_unaccent"
 SNIPPET = 220
 MAX_RESULTS = 50
 
@@ -42,16 +43,17 @@ class Hit:
     url: str
     snippet: SafeString
     rank: float
+    title_match: bool = False
 
 
 def _sources():
-    """(kind label, queryset, fields to search, title, url, text for the snippet)."""
+    """(kind label, queryset, model (its SEARCH_FIELDS), title, url, text for the snippet)."""
     return [
         (
             _("Tin tức"),
             # The province is one of the fields the SQLite fallback reads on each row.
             Article.objects.public().select_related("meeting__host_province"),
-            ["title", "summary", "body", "source_name", "meeting__host_province__name"],
+            Article,
             lambda a: a.title,
             lambda a: a.get_absolute_url(),
             lambda a: f"{a.summary} {strip_tags(a.body)}",
@@ -59,7 +61,7 @@ def _sources():
         (
             _("Phiên họp"),
             Meeting.objects.public().select_related("host_province"),
-            ["title", "summary", "body", "venue", "host_province__name"],
+            Meeting,
             lambda m: m.title,
             lambda m: m.get_absolute_url(),
             lambda m: f"{m.summary} {m.body} {m.venue}",
@@ -67,7 +69,7 @@ def _sources():
         (
             _("Tài liệu"),
             Document.objects.public().select_related("meeting"),
-            ["title", "number", "meeting__title"],
+            Document,
             lambda d: d.title,
             lambda d: d.get_absolute_url(),
             lambda d: f"{d.number} {d.title} – {d.meeting.title}",
@@ -75,7 +77,7 @@ def _sources():
         (
             _("Thành viên"),
             Member.objects.select_related("organisation__province"),
-            ["full_name", "position", "organisation__name", "organisation__province__name"],
+            Member,
             lambda m: m.full_name,
             lambda m: m.get_absolute_url(),
             lambda m: f"{m.position} – {m.organisation.name if m.organisation else ''}",
@@ -83,7 +85,7 @@ def _sources():
         (
             _("Thỏa thuận hợp tác"),
             Agreement.objects.filter(published=True),
-            ["title", "summary"],
+            Agreement,
             lambda a: a.title,
             lambda a: a.get_absolute_url(),
             lambda a: a.summary,
@@ -91,20 +93,17 @@ def _sources():
     ]
 
 
-def terms(query: str) -> list[str]:
-    return [t for t in re.split(r"\W+", fold(query)) if t][:10]
-
-
 def cached_search(query: str) -> list[Hit]:
     """search(), kept in the cache until public content changes (or PAGE_SHELL_SECONDS pass).
 
-    Keyed by the folded words, which decide both what matches (the full-text
-    search ignores case and diacritics too) and what the snippets mark.
+    Keyed by the whole parsed query (every word, phrase and exclusion, in the
+    order that decides the title match): two texts share an entry only when
+    they ask the same question.
     """
-    words = terms(query)
-    if not words:
+    parsed = parse(query)
+    if not parsed:
         return []
-    digest = hashlib.sha256(" ".join(words).encode()).hexdigest()
+    digest = hashlib.sha256(parsed.key().encode()).hexdigest()
     key = f"search:{shells.content_version()}:{get_language()}:{digest}"
     hits = cache.get(key)
     if hits is None:
@@ -114,78 +113,113 @@ def cached_search(query: str) -> list[Hit]:
 
 
 def search(query: str) -> list[Hit]:
-    """Every public thing matching all the words of `query`, best first."""
-    words = terms(query)
-    if not words:
+    """Every public thing matching `query` (see council.textsearch), best first."""
+    parsed = parse(query)
+    if not parsed:
         return []
     hits = []
-    for kind, queryset, fields, title, url, text in _sources():
+    for kind, queryset, model, title, url, text in _sources():
         rows = (
-            _postgres(queryset, fields, query)
+            _postgres(queryset, parsed)
             if connection.vendor == "postgresql"
-            else _folded(queryset, fields, words)
+            else _folded(queryset, model, parsed)
         )
-        for row, rank in rows:
+        for row, rank, title_match in rows:
             hits.append(
                 Hit(
                     kind=str(kind),
                     title=title(row),
                     url=url(row),
-                    snippet=snippet(text(row), words),
+                    snippet=snippet(text(row), parsed),
                     rank=rank,
+                    title_match=title_match,
                 )
             )
-    hits.sort(key=lambda hit: -hit.rank)
+    hits.sort(key=lambda hit: (not hit.title_match, -hit.rank))
     return hits[:MAX_RESULTS]
 
 
-def _postgres(queryset, fields, query):
-    vector = SearchVector(
-        *[Coalesce(F(f), Value(""), output_field=TextField()) for f in fields], config=CONFIG
-    )
-    search_query = SearchQuery(query, config=CONFIG, search_type="websearch")
+def _tsquery(groups, *, weight: str = "") -> str:
+    """A raw tsquery for word groups (each a word or a phrase); the words are [^\\W_]+, safe to quote."""
+    suffix = f":{weight}" if weight else ""
+    return " <-> ".join(f"'{word}'{suffix}" for group in groups for word in group)
+
+
+def _postgres(queryset, query: Query):
+    search_query = None
+    for group in query.required:
+        part = SearchQuery(_tsquery([group]), config=CONFIG, search_type="raw")
+        search_query = part if search_query is None else search_query & part
+    for group in query.excluded:
+        search_query &= ~SearchQuery(_tsquery([group]), config=CONFIG, search_type="raw")
+    # The whole query, words together and in order, in the title (weight A).
+    in_title = SearchQuery(_tsquery([query.whole_phrase], weight="A"), config=CONFIG, search_type="raw")
     rows = (
-        queryset.annotate(search=vector, rank=SearchRank(vector, search_query))
-        .filter(search=search_query)
-        .order_by("-rank")
-        .distinct()[:MAX_RESULTS]
+        queryset.filter(search_vector=search_query)
+        .annotate(
+            rank=SearchRank(F("search_vector"), search_query),
+            title_match=Case(
+                When(search_vector=in_title, then=Value(1)), default=Value(0), output_field=IntegerField()
+            ),
+        )
+        .order_by("-title_match", "-rank")[:MAX_RESULTS]
     )
-    return [(row, float(row.rank)) for row in rows]
+    return [(row, float(row.rank), bool(row.title_match)) for row in rows]
 
 
-def _folded(queryset, fields, words):
+def _folded(queryset, model, query: Query):
     # SQLite: few rows (the embedded mode), so fold in Python.
     rows = []
     for row in queryset[:2000]:
-        haystack = fold(" ".join(str(_value(row, f)) for f in fields))
-        if all(word in haystack for word in words):
-            rows.append((row, sum(haystack.count(word) for word in words) / (len(haystack) + 1) * 100))
+        haystack = words(" ".join(_value(row, f) for group in model.SEARCH_FIELDS.values() for f in group))
+        if not matches(haystack, query):
+            continue
+        hits = sum(haystack.count(word) for group in query.required for word in group)
+        title_match = contains(words(_value(row, model.SEARCH_FIELDS["A"][0])), query.whole_phrase)
+        rows.append((row, hits / (len(haystack) + 1) * 100, title_match))
     return rows
 
 
-def _value(row, path: str):
+def _value(row, path: str) -> str:
     for part in path.split("__"):
         row = getattr(row, part, "") if row is not None else ""
-    return row or ""
+    return strip_tags(str(row or ""))
 
 
-def snippet(text: str, words: list[str]) -> SafeString:
-    """About SNIPPET characters around the first match, escaped, with the words marked."""
+def snippet(text: str, query: Query) -> SafeString:
+    """About SNIPPET characters around the first match, cut between words, escaped, with matches marked.
+
+    A mark covers a whole word equal (folded) to a query word, or a whole
+    phrase of the query where its words stand together; never part of a word.
+    """
     text = " ".join(html.unescape(strip_tags(text)).split())
-    folded = fold(text)
-    first = min([folded.find(w) for w in words if folded.find(w) >= 0] or [0])
-    start = max(first - SNIPPET // 3, 0)
-    piece, folded_piece = text[start : start + SNIPPET], folded[start : start + SNIPPET]
-    spans = []
-    for word in words:
-        spans += [(m.start(), m.end()) for m in re.finditer(re.escape(word), folded_piece)]
-    out, position = [], 0
-    for begin, end in sorted(spans):
-        if begin < position:
+    spans = [(m.start(), m.end()) for m in WORD.finditer(text)]  # fold keeps positions
+    folded = [fold(text[b:e]) for b, e in spans]
+    marks = []  # (first word index, last word index)
+    for index in range(len(folded)):
+        for group in sorted(query.marked, key=len, reverse=True):
+            if tuple(folded[index : index + len(group)]) == group:
+                marks.append((index, index + len(group) - 1))
+                break
+    start = 0
+    if marks and spans:
+        # Begin at the first word that starts no later than a third of a snippet before the first mark.
+        wanted = spans[marks[0][0]][0] - SNIPPET // 3
+        start = next((b for b, _e in spans if b >= wanted), spans[marks[0][0]][0]) if wanted > 0 else 0
+    end = len(text)
+    if end - start > SNIPPET:
+        # End after the last word that ends within the snippet (at least one word).
+        inside = [e for b, e in spans if b >= start and e <= start + SNIPPET]
+        end = inside[-1] if inside else start + SNIPPET
+    out, position = [], start
+    taken = -1
+    for first, last in marks:
+        begin, stop = spans[first][0], spans[last][1]
+        if first <= taken or begin < start or stop > end:
             continue
-        out += [escape(piece[position:begin]), "<mark>", escape(piece[begin:end]), "</mark>"]
-        position = end
-    out.append(escape(piece[position:]))
+        out += [escape(text[position:begin]), "<mark>", escape(text[begin:stop]), "</mark>"]
+        position, taken = stop, last
+    out.append(escape(text[position:end]))
     prefix = "… " if start else ""
-    suffix = " …" if start + SNIPPET < len(text) else ""
+    suffix = " …" if end < len(text) else ""
     return mark_safe(prefix + "".join(out) + suffix)  # every piece of text above is escaped

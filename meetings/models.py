@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from council.documents import validate_document
+from council.textsearch import SearchIndexed, SearchIndexedQuerySet
 from council.uploads import validate_image
 from members.models import Member, Organisation, Province
 
 
-class MeetingQuerySet(models.QuerySet):
+class MeetingQuerySet(SearchIndexedQuerySet):
     def public(self):
         """Meetings visitors may see: all but drafts."""
         return self.exclude(status=Meeting.Status.DRAFT)
@@ -37,8 +38,10 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(Q(pk=models.Subquery(next_one)) | Q(pk=models.Subquery(last_one)))
 
 
-class Meeting(models.Model):
+class Meeting(SearchIndexed):
     """An annual meeting of the council."""
+
+    SEARCH_FIELDS = {"A": ["title"], "B": ["summary", "venue", "host_province__name"], "C": ["body"]}
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Bản nháp")
@@ -176,13 +179,15 @@ class Attendance(models.Model):
         return f"{self.member} – {self.meeting}"
 
 
-class DocumentQuerySet(models.QuerySet):
+class DocumentQuerySet(SearchIndexedQuerySet):
     def public(self):
         return self.filter(published=True).exclude(meeting__status=Meeting.Status.DRAFT)
 
 
-class Document(models.Model):
+class Document(SearchIndexed):
     """A report, minutes or other file of a meeting."""
+
+    SEARCH_FIELDS = {"A": ["title"], "B": ["number", "meeting__title"]}
 
     class Kind(models.TextChoices):
         REPORT = "report", _("Báo cáo")
@@ -327,8 +332,10 @@ class FollowUp(models.Model):
         return f"{self.recommendation} – {self.meeting}"
 
 
-class Agreement(models.Model):
+class Agreement(SearchIndexed):
     """A cooperation agreement signed between organisations, often at a meeting."""
+
+    SEARCH_FIELDS = {"A": ["title"], "B": ["summary"]}
 
     title = models.CharField(_("tên thỏa thuận"), max_length=255)
     slug = models.SlugField(_("đường dẫn"), max_length=255, unique=True)
@@ -348,6 +355,8 @@ class Agreement(models.Model):
     )
     valid_until = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     published = models.BooleanField(_("công khai"), default=True)
+
+    objects = SearchIndexedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-signed_on", "title"]

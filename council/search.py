@@ -156,6 +156,7 @@ def _postgres(queryset, query: Query):
     in_title = SearchQuery(_tsquery([query.whole_phrase], weight="A"), config=CONFIG, search_type="raw")
     rows = (
         queryset.filter(search_vector=search_query)
+        .defer("search_vector")  # read by the database only; large
         .annotate(
             rank=SearchRank(F("search_vector"), search_query),
             title_match=Case(
@@ -193,11 +194,15 @@ def snippet(text: str, query: Query) -> SafeString:
     phrase of the query where its words stand together; never part of a word.
     """
     text = " ".join(html.unescape(strip_tags(text)).split())
-    spans = [(m.start(), m.end()) for m in WORD.finditer(text)]  # fold keeps positions
-    folded = [fold(text[b:e]) for b, e in spans]
+    found = list(WORD.finditer(fold(text)))  # fold keeps positions: spans hold in `text`
+    spans = [m.span() for m in found]
+    folded = [m.group() for m in found]
+    by_first_word = {}  # the longest group first, so a phrase wins over its first word
+    for group in sorted(query.marked, key=len, reverse=True):
+        by_first_word.setdefault(group[0], []).append(group)
     marks = []  # (first word index, last word index)
-    for index in range(len(folded)):
-        for group in sorted(query.marked, key=len, reverse=True):
+    for index, word in enumerate(folded):
+        for group in by_first_word.get(word, ()):
             if tuple(folded[index : index + len(group)]) == group:
                 marks.append((index, index + len(group) - 1))
                 break

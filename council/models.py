@@ -9,6 +9,7 @@ from django_prose_editor.fields import ProseEditorField
 from meetings.models import Meeting
 from members.models import Province
 
+from .privatemedia import PrivateUpload
 from .sanitize import clean_html
 from .textsearch import SearchIndexed, SearchIndexedQuerySet
 from .uploads import validate_image
@@ -80,7 +81,7 @@ class Article(SearchIndexed):
     summary = models.TextField(_("tóm tắt"), blank=True)
     body = ProseEditorField(_("nội dung"), extensions=EDITOR_EXTENSIONS, sanitize=clean_html, blank=True)
     cover = models.ImageField(
-        _("ảnh đại diện"), upload_to="news/%Y/", blank=True, validators=[validate_image]
+        _("ảnh đại diện"), upload_to=PrivateUpload("news"), blank=True, validators=[validate_image]
     )
     cover_caption = models.CharField(_("chú thích ảnh"), max_length=300, blank=True)
     cover_credit = models.CharField(_("nguồn ảnh"), max_length=200, blank=True)

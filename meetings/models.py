@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from council.documents import validate_document
+from council.privatemedia import PrivateUpload
 from council.textsearch import SearchIndexed, SearchIndexedQuerySet
 from council.uploads import validate_image
 from members.models import Member, Organisation, Province
@@ -205,7 +206,7 @@ class Document(SearchIndexed):
     slug = models.SlugField(_("đường dẫn"), max_length=255)
     file = models.FileField(
         _("tệp"),
-        upload_to="documents/%Y/",
+        upload_to=PrivateUpload("documents"),
         validators=[validate_document],
         help_text=_("PDF, DOCX, XLSX hoặc PPTX, tối đa 25 MB."),
     )
@@ -247,7 +248,7 @@ class Photo(models.Model):
     )
     image = models.ImageField(
         _("ảnh"),
-        upload_to="photos/%Y/",
+        upload_to=PrivateUpload("photos"),
         width_field="width",
         height_field="height",
         validators=[validate_image],
@@ -351,7 +352,7 @@ class Agreement(SearchIndexed):
     )
     summary = models.TextField(_("tóm tắt"), blank=True)
     document = models.FileField(
-        _("văn bản"), upload_to="agreements/%Y/", blank=True, validators=[validate_document]
+        _("văn bản"), upload_to=PrivateUpload("agreements"), blank=True, validators=[validate_document]
     )
     valid_until = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     published = models.BooleanField(_("công khai"), default=True)

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, Subquery, Value, When
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -34,6 +34,8 @@ from .textsearch import CONFIG, WORD, Query, contains, matches, parse, words
 
 SNIPPET = 220
 MAX_RESULTS = 50
+# Of one kind, at most this many matches (the newest) are ranked.
+RANKED = 1000
 
 
 @dataclass
@@ -154,8 +156,11 @@ def _postgres(queryset, query: Query):
         search_query &= ~SearchQuery(_tsquery([group]), config=CONFIG, search_type="raw")
     # The whole query, words together and in order, in the title (weight A).
     in_title = SearchQuery(_tsquery([query.whole_phrase], weight="A"), config=CONFIG, search_type="raw")
+    # Ranking reads every matching row's vector: when a word is everywhere, rank
+    # the RANKED newest matches only (a visitor reads the first page anyway).
+    newest = queryset.filter(search_vector=search_query).order_by("-pk").values("pk")[:RANKED]
     rows = (
-        queryset.filter(search_vector=search_query)
+        queryset.filter(pk__in=Subquery(newest))
         .defer("search_vector")  # read by the database only; large
         .annotate(
             rank=SearchRank(F("search_vector"), search_query),

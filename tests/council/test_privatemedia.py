@@ -106,8 +106,20 @@ def visitors(client):
     return {"anonymous": anonymous, "member": member, "staff": staff}
 
 
+def covered(made) -> set:
+    return {
+        (r._meta.app_label, type(r).__name__, f.name)
+        for r in made
+        for f in r._meta.get_fields()
+        if isinstance(f, models.FileField)
+    }
+
+
 def test_every_file_of_an_unpublished_record_is_a_404_except_to_staff(client, visitors):
-    files = [file_of(record) for record in records(public=False)]
+    made = records(public=False)
+    files = [file_of(record) for record in made]
+
+    assert covered(made) == PRIVATE_FIELDS
 
     for name in [f.name for f in files]:
         assert name.startswith("private/")
@@ -127,7 +139,10 @@ def test_every_file_of_an_unpublished_record_is_a_404_except_to_staff(client, vi
 
 
 def test_every_file_of_a_published_record_is_served_to_everyone(client, visitors):
-    files = [file_of(record) for record in records(public=True)]
+    made = records(public=True)
+    files = [file_of(record) for record in made]
+
+    assert covered(made) == PRIVATE_FIELDS
 
     for who in ["anonymous", "member", "staff"]:
         visitors[who]()

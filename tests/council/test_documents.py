@@ -30,6 +30,22 @@ def written_pdf(pages: int = 1, password: str | None = None) -> bytes:
     return buffer.getvalue()
 
 
+def pdf_of(*objects: bytes) -> bytes:
+    """A PDF file holding `objects` (numbered from 1, the first the catalog), with a true xref table."""
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
 NOT_A_PDF = "Nội dung tệp không phải là PDF thật (có thể tệp đã bị đổi đuôi)."
 
 
@@ -94,6 +110,14 @@ def test_validate_document_refuses_oversize_files(monkeypatch):
         b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
         b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
         b"trailer\n<< /Root 1 0 R >>\nstartxref\n9\n%%EOF\n",
+        # A well-formed file whose page tree is empty.
+        pdf_of(b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"),
+        # A page tree that loops on itself (it must end quickly, not hang).
+        pdf_of(
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 1 >>",
+            b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>",
+        ),
         # A real PDF cut short, its end marker put back.
         report_pdf()[:300] + b"\n%%EOF\n",
         # A real PDF with a web page in the bytes a browser sniffs.
@@ -108,6 +132,8 @@ def test_validate_document_refuses_oversize_files(monkeypatch):
         "html-markers",
         "no-catalog",
         "no-pages",
+        "empty-tree",
+        "cyclic-tree",
         "truncated",
         "html-head",
         "html-first",

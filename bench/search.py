@@ -6,7 +6,9 @@ On PostgreSQL (DATABASE_URL, default a `council_search_bench` database, created,
 migrated and loaded with the demo if missing), tops the archive up to
 --articles published articles of about 2,000 characters each (seeded random
 Vietnamese text; every article holds "hội đồng", one in fifty "Quảng Bình").
-Then, for a few queries, prints the median and 90th percentile of:
+Then, for a few queries, prints PostgreSQL's own execution time of the queries
+one search sends (EXPLAIN ANALYZE: little affected by a busy machine), and the
+median and 90th percentile of:
 - search.search() called in this process (never cached);
 - GET /tim-kiem/?q=... through gunicorn, each request a question not asked
   before (an exclusion of a word found nowhere is added), so none is answered
@@ -74,6 +76,21 @@ def build_archive(target: int) -> None:
     print(f"archive: {target} articles ({target - have} added in {time.perf_counter() - started:.0f} s)")
 
 
+def database_ms(search, query: str) -> float:
+    """PostgreSQL's own execution time of the queries one search sends (EXPLAIN ANALYZE), summed."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        search.search(query)
+    total = 0.0
+    with connection.cursor() as cursor:
+        for sql in [q["sql"] for q in captured.captured_queries]:
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+            total += cursor.fetchone()[0][0]["Execution Time"]
+    return total
+
+
 def timed(call, repeat: int) -> tuple[float, float]:
     times = []
     for attempt in range(repeat):
@@ -100,11 +117,21 @@ def main() -> None:
 
     from council import search
 
-    print(f"{'query':<24} {'hits':>5} {'function p50':>13} {'p90':>7} {'gunicorn p50':>13} {'p90':>7}  (ms)")
+    print(
+        f"{'query':<24} {'hits':>5} {'database':>9} {'function p50':>13} {'p90':>7} "
+        f"{'gunicorn p50':>13} {'p90':>7}  (ms)"
+    )
     rows = []
     for query in QUERIES:
         hits = len(search.search(query))
-        rows.append((query, hits, timed(lambda _i, q=query: search.search(q), args.requests)))
+        rows.append(
+            (
+                query,
+                hits,
+                database_ms(search, query),
+                timed(lambda _i, q=query: search.search(q), args.requests),
+            )
+        )
     with harness.gunicorn(workers=args.workers, env=env) as server:
 
         def fetch(attempt: int, query: str) -> None:
@@ -114,10 +141,11 @@ def main() -> None:
             ) as response:
                 response.read()
 
-        for query, hits, (f50, f90) in rows:
+        for query, hits, database, (f50, f90) in rows:
             fetch(0, query)  # warm the worker's connection
             g50, g90 = timed(lambda attempt, q=query: fetch(attempt, q), args.requests)
-            print(f"{query:<24} {hits:>5} {f50:>13.1f} {f90:>7.1f} {g50:>13.1f} {g90:>7.1f}")
+            print(f"{query:<24} {hits:>5} {database:>9.1f} {f50:>13.1f} {f90:>7.1f} {g50:>13.1f} {g90:>7.1f}")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
 
 if __name__ == "__main__":

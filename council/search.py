@@ -12,6 +12,7 @@ phrases) are wrapped in <mark>.
 
 import hashlib
 import html
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -30,9 +31,11 @@ from members.models import Member
 from . import shells
 from .models import Article
 from .text import fold
-from .textsearch import CONFIG, WORD, Query, contains, matches, parse, words
+from .textsearch import CONFIG, Query, contains, matches, parse, words
 
 SNIPPET = 220
+# How much of a text is folded first when looking for the first match.
+SNIPPET_HEAD = 1500
 MAX_RESULTS = 50
 # Of one kind, at most this many matches (the newest) are ranked.
 RANKED = 1000
@@ -192,44 +195,63 @@ def _value(row, path: str) -> str:
     return strip_tags(str(row or ""))
 
 
+def _marks(query: Query) -> re.Pattern | None:
+    """A pattern of the query's words and phrases, in folded text, whole words only (longest first)."""
+    groups = sorted(query.marked, key=len, reverse=True)
+    if not groups:
+        return None
+    alternatives = "|".join(r"[\W_]+".join(re.escape(word) for word in group) for group in groups)
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
+
+
+def _in_word(text: str, position: int) -> bool:
+    """True when `position` falls between two letters or digits of one word."""
+    return 0 < position < len(text) and text[position - 1].isalnum() and text[position].isalnum()
+
+
 def snippet(text: str, query: Query) -> SafeString:
     """About SNIPPET characters around the first match, cut between words, escaped, with matches marked.
 
     A mark covers a whole word equal (folded) to a query word, or a whole
-    phrase of the query where its words stand together; never part of a word.
+    phrase of the query where its words stand together (any spaces or
+    punctuation between them); never part of a word. Only the start of a long
+    text is folded unless the first match lies further on.
     """
     text = " ".join(html.unescape(strip_tags(text)).split())
-    found = list(WORD.finditer(fold(text)))  # fold keeps positions: spans hold in `text`
-    spans = [m.span() for m in found]
-    folded = [m.group() for m in found]
-    by_first_word = {}  # the longest group first, so a phrase wins over its first word
-    for group in sorted(query.marked, key=len, reverse=True):
-        by_first_word.setdefault(group[0], []).append(group)
-    marks = []  # (first word index, last word index)
-    for index, word in enumerate(folded):
-        for group in by_first_word.get(word, ()):
-            if tuple(folded[index : index + len(group)]) == group:
-                marks.append((index, index + len(group) - 1))
-                break
+    pattern = _marks(query)
+    first = None
+    if pattern is not None:
+        first = pattern.search(fold(text[:SNIPPET_HEAD]))
+        if first is not None and first.end() == SNIPPET_HEAD:
+            first = None  # it may run on past the folded head: look again in the whole text
+        if first is None and len(text) > SNIPPET_HEAD:
+            first = pattern.search(fold(text))
     start = 0
-    if marks and spans:
-        # Begin at the first word that starts no later than a third of a snippet before the first mark.
-        wanted = spans[marks[0][0]][0] - SNIPPET // 3
-        start = next((b for b, _e in spans if b >= wanted), spans[marks[0][0]][0]) if wanted > 0 else 0
+    if first is not None and first.start() > SNIPPET // 3:
+        start = first.start() - SNIPPET // 3
+        while _in_word(text, start):
+            start += 1
+        while start < first.start() and not text[start].isalnum():
+            start += 1
     end = len(text)
     if end - start > SNIPPET:
-        # End after the last word that ends within the snippet (at least one word).
-        inside = [e for b, e in spans if b >= start and e <= start + SNIPPET]
-        end = inside[-1] if inside else start + SNIPPET
-    out, position = [], start
-    taken = -1
-    for first, last in marks:
-        begin, stop = spans[first][0], spans[last][1]
-        if first <= taken or begin < start or stop > end:
-            continue
-        out += [escape(text[position:begin]), "<mark>", escape(text[begin:stop]), "</mark>"]
-        position, taken = stop, last
-    out.append(escape(text[position:end]))
+        end = start + SNIPPET
+        while end > start and _in_word(text, end):
+            end -= 1
+        if end == start:  # one word longer than a snippet
+            end = start + SNIPPET
+        end = len(text[:end].rstrip())
+    window = text[start:end]
+    out, position = [], 0
+    for match in pattern.finditer(fold(window)) if pattern is not None else ():
+        out += [
+            escape(window[position : match.start()]),
+            "<mark>",
+            escape(window[match.start() : match.end()]),
+            "</mark>",
+        ]
+        position = match.end()
+    out.append(escape(window[position:]))
     prefix = "… " if start else ""
     suffix = " …" if end < len(text) else ""
     return mark_safe(prefix + "".join(out) + suffix)  # every piece of text above is escaped

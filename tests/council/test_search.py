@@ -271,3 +271,15 @@ def test_search_page_tells_how_to_ask_in_both_languages(client):
 
     assert "Đặt cụm từ trong ngoặc kép (“hòa bình”) để tìm đúng cụm" in vietnamese
     assert "Put words in quotes (“hòa bình”) to find them together" in english
+
+
+def test_snippet_finds_a_match_far_into_a_long_text_and_never_half_a_word_at_the_fold():
+    filler = "Chuyển đổi số. " * 200  # 3,000 characters
+    head = "ab " + "a " * ((search.SNIPPET_HEAD - len("Hoà") - 3) // 2)
+    ArticleFactory(title="Tin", summary=f"{head}Hoàng {filler}ở Hòa Bình.", body="")
+
+    (hit,) = search.search("hoa")
+
+    assert len(head) + len("Hoà") == search.SNIPPET_HEAD  # "Hoàng" straddles the end of the folded head
+    assert str(hit.snippet).endswith("Chuyển đổi số. ở <mark>Hòa</mark> Bình.")
+    assert "<mark>Ho" not in str(hit.snippet).replace("<mark>Hòa</mark>", "")

@@ -35,7 +35,7 @@ from .textsearch import CONFIG, Query, contains, matches, parse, words
 
 SNIPPET = 220
 # How much of a text is folded first when looking for the first match.
-SNIPPET_HEAD = 1500
+SNIPPET_HEAD = 600
 MAX_RESULTS = 50
 # Of one kind, at most this many matches (the newest) are ranked.
 RANKED = 1000
@@ -219,13 +219,14 @@ def snippet(text: str, query: Query) -> SafeString:
     """
     text = " ".join(html.unescape(strip_tags(text)).split())
     pattern = _marks(query)
-    first = None
+    first, folded = None, fold(text[:SNIPPET_HEAD])
     if pattern is not None:
-        first = pattern.search(fold(text[:SNIPPET_HEAD]))
+        first = pattern.search(folded)
         if first is not None and first.end() == SNIPPET_HEAD:
             first = None  # it may run on past the folded head: look again in the whole text
         if first is None and len(text) > SNIPPET_HEAD:
-            first = pattern.search(fold(text))
+            folded = fold(text)
+            first = pattern.search(folded)
     start = 0
     if first is not None and first.start() > SNIPPET // 3:
         start = first.start() - SNIPPET // 3
@@ -242,8 +243,9 @@ def snippet(text: str, query: Query) -> SafeString:
             end = start + SNIPPET
         end = len(text[:end].rstrip())
     window = text[start:end]
+    folded_window = folded[start:end] if end <= len(folded) else fold(window)
     out, position = [], 0
-    for match in pattern.finditer(fold(window)) if pattern is not None else ():
+    for match in pattern.finditer(folded_window) if pattern is not None else ():
         out += [
             escape(window[position : match.start()]),
             "<mark>",

@@ -153,6 +153,9 @@ def refresh_search_vectors(queryset, search_fields: dict[str, list[str]] | None 
 
 
 def _touches(model, names) -> bool:
+    """True when changing the fields `names` changes the model's search vector (PostgreSQL only)."""
+    if connection.vendor != "postgresql":
+        return False
     searched = {path.split("__", 1)[0] for group in model.SEARCH_FIELDS.values() for path in group}
     return bool(searched & {name.removesuffix("_id") for name in names})
 
@@ -170,7 +173,9 @@ class SearchIndexedQuerySet(models.QuerySet):
 
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
-        refresh_search_vectors(self.model._base_manager.filter(pk__in=[o.pk for o in created if o.pk]))
+        if connection.vendor == "postgresql":
+            pks = [obj.pk for obj in created if obj.pk]
+            refresh_search_vectors(self.model._base_manager.filter(pk__in=pks))
         return created
 
     def bulk_update(self, objs, fields, *args, **kwargs):

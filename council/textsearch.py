@@ -202,6 +202,40 @@ class SearchIndexed(models.Model):
             refresh_search_vectors(type(self)._base_manager.filter(pk=self.pk))
 
 
+def _citing_paths(model, target) -> set[str]:
+    """The relation paths of `model`'s SEARCH_FIELDS that pass through `target` ("meeting__host_province")."""
+    found = set()
+    for group in model.SEARCH_FIELDS.values():
+        for path in group:
+            parts, current = path.split("__"), model
+            for index, part in enumerate(parts[:-1]):
+                current = current._meta.get_field(part).related_model
+                if current is target:
+                    found.add("__".join(parts[: index + 1]))
+    return found
+
+
+def refresh_citing_search_vectors(instance) -> int:
+    """Refresh the vectors of other rows that hold some of `instance`'s text.
+
+    A document's vector holds its meeting's title, an article's its meeting's
+    host province, a member's its organisation and province: after such a row
+    is edited, its citing rows are brought up to date. Found through the app
+    registry, so the owning app needs to know nothing of who cites it. Returns
+    the rows updated (none on SQLite).
+    """
+    if connection.vendor != "postgresql":
+        return 0
+    from django.apps import apps
+
+    target, count = instance._meta.concrete_model, 0
+    for model in apps.get_models():
+        if issubclass(model, SearchIndexed):
+            for path in _citing_paths(model, target):
+                count += refresh_search_vectors(model._base_manager.filter(**{path: instance}))
+    return count
+
+
 def index_and_fill(app_label: str, model_name: str, search_fields: dict[str, list[str]]):
     """A migration operation: on PostgreSQL, a GIN index on the model's vector, then every vector filled.
 

@@ -4,6 +4,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from sorl.thumbnail import get_thumbnail
 
+from council.textsearch import refresh_citing_search_vectors
+
 from . import services
 from .forms import MeetingAdminForm, PhotoInlineForm
 from .models import AgendaItem, Agreement, Attendance, Document, FollowUp, Meeting, Photo, Recommendation
@@ -98,6 +100,11 @@ class MeetingAdmin(admin.ModelAdmin):
         if not meeting.is_public:
             return "–"
         return format_html('<a href="{}">{}</a>', meeting.get_absolute_url(), _("xem"))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:  # its documents' and articles' search vectors hold its title and province
+            refresh_citing_search_vectors(obj)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from sorl.thumbnail import get_thumbnail
 
+from council.textsearch import refresh_citing_search_vectors
+
 from . import services
 from .forms import MemberAdminForm, MemberImportForm
 from .models import Member, Membership, Organisation, Province, User
@@ -32,6 +34,11 @@ class ProvinceAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["successor"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:  # rows whose search vectors hold this one's name
+            refresh_citing_search_vectors(obj)
+
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
@@ -40,6 +47,11 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["kind", "province"]
     search_fields = ["name", "short_name"]
     autocomplete_fields = ["province", "successor"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:  # rows whose search vectors hold this one's name
+            refresh_citing_search_vectors(obj)
 
 
 class MembershipInline(admin.TabularInline):

@@ -18,6 +18,7 @@ from tests.factories import (
     MemberFactory,
     OrganisationFactory,
     ProvinceFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -283,3 +284,44 @@ def test_snippet_finds_a_match_far_into_a_long_text_and_never_half_a_word_at_the
     assert len(head) + len("Hoà") == search.SNIPPET_HEAD  # "Hoàng" straddles the end of the folded head
     assert str(hit.snippet).endswith("Chuyển đổi số. ở <mark>Hòa</mark> Bình.")
     assert "<mark>Ho" not in str(hit.snippet).replace("<mark>Hòa</mark>", "")
+
+
+@pytest.mark.postgres
+def test_rows_citing_an_edited_row_are_refreshed():
+    province = ProvinceFactory(name="Quảng Bình")
+    meeting = MeetingFactory(title="Phiên họp 2017", status=Meeting.Status.HELD, host_province=province)
+    article = ArticleFactory(title="Tin phiên họp", meeting=meeting)
+    member = MemberFactory(full_name="Lê Văn A", organisation=OrganisationFactory(province=province))
+    Document.objects.create(
+        meeting=meeting,
+        title="Báo cáo",
+        slug="bc",
+        published=True,
+        file=ContentFile(report_pdf(), name="b.pdf"),
+    )
+    Meeting.objects.filter(pk=meeting.pk).update(title="Phiên họp thường niên")
+    meeting.refresh_from_db()
+    # Behind the models' back, as a rename in one statement would be.
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE members_province SET name = 'Quảng Trị' WHERE id = %s", [province.pk])
+    province.refresh_from_db()
+
+    assert textsearch.refresh_citing_search_vectors(meeting) == 2  # its document and its article
+    assert textsearch.refresh_citing_search_vectors(province) == 3  # the meeting, the article, the member
+    assert [h.title for h in search.search("thuong nien")] == ["Phiên họp thường niên", "Báo cáo"]
+    assert {h.title for h in search.search("quang tri")} == {meeting.title, article.title, member.full_name}
+
+
+@pytest.mark.postgres
+def test_renaming_a_province_in_the_admin_refreshes_what_cites_it(client):
+    province = ProvinceFactory(name="Hòa Bình", slug="hoa-binh")
+    member = MemberFactory(full_name="Đinh Văn B", organisation=OrganisationFactory(province=province))
+    client.force_login(UserFactory(username="admin", is_staff=True, is_superuser=True))
+
+    response = client.post(
+        f"/admin/members/province/{province.pk}/change/",
+        {"name": "Phú Thọ", "slug": "hoa-binh", "region": province.region, "order": province.order},
+    )
+
+    assert response.status_code == 302
+    assert [h.title for h in search.search("phu tho")] == [member.full_name]

@@ -11,7 +11,6 @@ that setting is set (nginx maps the prefix, an `internal` location, to
 MEDIA_ROOT/private/), or streams the file itself (the embedded mode).
 """
 
-import datetime
 import mimetypes
 import secrets
 from pathlib import PurePosixPath
@@ -19,6 +18,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse
+from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -35,7 +35,7 @@ class PrivateUpload:
 
     def __call__(self, instance, filename: str) -> str:
         name = PurePosixPath(filename.replace("\\", "/")).name or "tep"
-        year = datetime.date.today().year
+        year = timezone.localdate().year
         return f"{PRIVATE_PREFIX}{self.folder}/{year}/{secrets.token_urlsafe(16)}/{name}"
 
     def __eq__(self, other) -> bool:
@@ -79,7 +79,7 @@ def move_into_private(app_label: str, model_name: str, field: str, folder: str):
             if not default_storage.exists(old):
                 continue
             parts = PurePosixPath(old).parts
-            year = parts[1] if len(parts) > 2 and parts[1].isdigit() else str(datetime.date.today().year)
+            year = parts[1] if len(parts) > 2 and parts[1].isdigit() else str(timezone.localdate().year)
             target = f"{PRIVATE_PREFIX}{folder}/{year}/{secrets.token_urlsafe(16)}/{PurePosixPath(old).name}"
             with default_storage.open(old, "rb") as handle:
                 new = default_storage.save(target, handle)

@@ -99,6 +99,16 @@ def test_snippet_marks_whole_words_never_parts_of_syllables():
     assert str(by_hoa.snippet) == "Hội đồng xem đồ án của ông Hoàng ở <mark>Hòa</mark> <mark>Bình</mark>"
 
 
+def test_a_folded_word_matches_every_word_that_folds_the_same_and_nothing_longer():
+    ArticleFactory(title="Tin", summary="Đồ án, đo đạc, độ phủ, do dự và Hội đồng, đông đủ", body="")
+
+    (hit,) = search.search("Độ")
+
+    assert str(hit.snippet) == (
+        "<mark>Đồ</mark> án, <mark>đo</mark> đạc, <mark>độ</mark> phủ, <mark>do</mark> dự và Hội đồng, đông đủ"
+    )
+
+
 def test_snippet_marks_a_phrase_as_one_where_its_words_stand_together():
     ArticleFactory(title="Tin", summary="Hòa hợp ở Hòa Bình, bình yên", body="")
 

@@ -9,7 +9,9 @@ from django_prose_editor.fields import ProseEditorField
 from meetings.models import Meeting
 from members.models import Province
 
+from .privatemedia import PrivateUpload
 from .sanitize import clean_html
+from .textsearch import SearchIndexed, SearchIndexedQuerySet
 from .uploads import validate_image
 
 # What the editor offers; the sanitiser (council.sanitize) decides what is kept.
@@ -58,14 +60,20 @@ class Category(models.Model):
         return reverse("news:category", kwargs={"slug": self.slug})
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(SearchIndexedQuerySet):
     def public(self):
         """Published articles whose publish time has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
 
-class Article(models.Model):
+class Article(SearchIndexed):
     """A news article about the council, its meetings and related events."""
+
+    SEARCH_FIELDS = {
+        "A": ["title"],
+        "B": ["summary"],
+        "C": ["body", "source_name", "meeting__host_province__name"],
+    }
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Bản nháp")
@@ -85,7 +93,7 @@ class Article(models.Model):
     summary = models.TextField(_("tóm tắt"), blank=True)
     body = ProseEditorField(_("nội dung"), extensions=EDITOR_EXTENSIONS, sanitize=clean_html, blank=True)
     cover = models.ImageField(
-        _("ảnh đại diện"), upload_to="news/%Y/", blank=True, validators=[validate_image]
+        _("ảnh đại diện"), upload_to=PrivateUpload("news"), blank=True, validators=[validate_image]
     )
     cover_framing = models.CharField(
         _("khung ảnh"),

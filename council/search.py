@@ -1,10 +1,13 @@
 """Site search across articles, meetings, documents, members and agreements.
 
-Blind to case and Vietnamese diacritics: on PostgreSQL through full-text search
-with the "vietnamese_unaccent" configuration (migration 0003), ranked by
-ts_rank; elsewhere (SQLite, the embedded mode) by folding text in Python, ranked
-by how many of the words match and how often. Snippets are escaped, then the
-matching words are wrapped in <mark>.
+What a match is, and what a query means, is decided in council.textsearch:
+whole words compared without case or diacritics, "phrases" and -exclusions.
+On PostgreSQL each row's stored search vector (GIN-indexed, kept current on
+save) answers, ranked by ts_rank with the title weighted highest; elsewhere
+(SQLite, the embedded mode) text is folded in Python. Either way a row whose
+title holds the whole query, words together and in order, ranks first.
+Snippets are cut at word boundaries, escaped, and whole matching words (or
+phrases) are wrapped in <mark>.
 """
 
 import hashlib
@@ -13,11 +16,10 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import F, TextField, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Case, F, IntegerField, Subquery, Value, When
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -29,10 +31,14 @@ from members.models import Member
 from . import shells
 from .models import Article
 from .text import fold
+from .textsearch import CONFIG, Query, contains, matches, parse, words
 
-CONFIG = "vietnamese_unaccent"
 SNIPPET = 220
+# How much of a text is folded first when looking for the first match.
+SNIPPET_HEAD = 600
 MAX_RESULTS = 50
+# Of one kind, at most this many matches (the newest) are ranked.
+RANKED = 1000
 
 
 @dataclass
@@ -42,16 +48,17 @@ class Hit:
     url: str
     snippet: SafeString
     rank: float
+    title_match: bool = False
 
 
 def _sources():
-    """(kind label, queryset, fields to search, title, url, text for the snippet)."""
+    """(kind label, queryset, model (its SEARCH_FIELDS), title, url, text for the snippet)."""
     return [
         (
             _("Tin tức"),
             # The province is one of the fields the SQLite fallback reads on each row.
             Article.objects.public().select_related("meeting__host_province"),
-            ["title", "summary", "body", "source_name", "meeting__host_province__name"],
+            Article,
             lambda a: a.title,
             lambda a: a.get_absolute_url(),
             lambda a: f"{a.summary} {strip_tags(a.body)}",
@@ -59,7 +66,7 @@ def _sources():
         (
             _("Phiên họp"),
             Meeting.objects.public().select_related("host_province"),
-            ["title", "summary", "body", "venue", "host_province__name"],
+            Meeting,
             lambda m: m.title,
             lambda m: m.get_absolute_url(),
             lambda m: f"{m.summary} {m.body} {m.venue}",
@@ -67,7 +74,7 @@ def _sources():
         (
             _("Tài liệu"),
             Document.objects.public().select_related("meeting"),
-            ["title", "number", "meeting__title"],
+            Document,
             lambda d: d.title,
             lambda d: d.get_absolute_url(),
             lambda d: f"{d.number} {d.title} – {d.meeting.title}",
@@ -75,7 +82,7 @@ def _sources():
         (
             _("Thành viên"),
             Member.objects.select_related("organisation__province"),
-            ["full_name", "position", "organisation__name", "organisation__province__name"],
+            Member,
             lambda m: m.full_name,
             lambda m: m.get_absolute_url(),
             lambda m: f"{m.position} – {m.organisation.name if m.organisation else ''}",
@@ -83,7 +90,7 @@ def _sources():
         (
             _("Thỏa thuận hợp tác"),
             Agreement.objects.filter(published=True),
-            ["title", "summary"],
+            Agreement,
             lambda a: a.title,
             lambda a: a.get_absolute_url(),
             lambda a: a.summary,
@@ -91,20 +98,17 @@ def _sources():
     ]
 
 
-def terms(query: str) -> list[str]:
-    return [t for t in re.split(r"\W+", fold(query)) if t][:10]
-
-
 def cached_search(query: str) -> list[Hit]:
     """search(), kept in the cache until public content changes (or PAGE_SHELL_SECONDS pass).
 
-    Keyed by the folded words, which decide both what matches (the full-text
-    search ignores case and diacritics too) and what the snippets mark.
+    Keyed by the whole parsed query (every word, phrase and exclusion, in the
+    order that decides the title match): two texts share an entry only when
+    they ask the same question.
     """
-    words = terms(query)
-    if not words:
+    parsed = parse(query)
+    if not parsed:
         return []
-    digest = hashlib.sha256(" ".join(words).encode()).hexdigest()
+    digest = hashlib.sha256(parsed.key().encode()).hexdigest()
     key = f"search:{shells.content_version()}:{get_language()}:{digest}"
     hits = cache.get(key)
     if hits is None:
@@ -114,78 +118,142 @@ def cached_search(query: str) -> list[Hit]:
 
 
 def search(query: str) -> list[Hit]:
-    """Every public thing matching all the words of `query`, best first."""
-    words = terms(query)
-    if not words:
+    """Every public thing matching `query` (see council.textsearch), best first."""
+    parsed = parse(query)
+    if not parsed:
         return []
     hits = []
-    for kind, queryset, fields, title, url, text in _sources():
+    for kind, queryset, model, title, url, text in _sources():
         rows = (
-            _postgres(queryset, fields, query)
+            _postgres(queryset, parsed)
             if connection.vendor == "postgresql"
-            else _folded(queryset, fields, words)
+            else _folded(queryset, model, parsed)
         )
-        for row, rank in rows:
+        for row, rank, title_match in rows:
             hits.append(
                 Hit(
                     kind=str(kind),
                     title=title(row),
                     url=url(row),
-                    snippet=snippet(text(row), words),
+                    snippet=snippet(text(row), parsed),
                     rank=rank,
+                    title_match=title_match,
                 )
             )
-    hits.sort(key=lambda hit: -hit.rank)
+    hits.sort(key=lambda hit: (not hit.title_match, -hit.rank))
     return hits[:MAX_RESULTS]
 
 
-def _postgres(queryset, fields, query):
-    vector = SearchVector(
-        *[Coalesce(F(f), Value(""), output_field=TextField()) for f in fields], config=CONFIG
-    )
-    search_query = SearchQuery(query, config=CONFIG, search_type="websearch")
+def _tsquery(groups, *, weight: str = "") -> str:
+    """A raw tsquery for word groups (each a word or a phrase); the words are [^\\W_]+, safe to quote."""
+    suffix = f":{weight}" if weight else ""
+    return " <-> ".join(f"'{word}'{suffix}" for group in groups for word in group)
+
+
+def _postgres(queryset, query: Query):
+    search_query = None
+    for group in query.required:
+        part = SearchQuery(_tsquery([group]), config=CONFIG, search_type="raw")
+        search_query = part if search_query is None else search_query & part
+    for group in query.excluded:
+        search_query &= ~SearchQuery(_tsquery([group]), config=CONFIG, search_type="raw")
+    # The whole query, words together and in order, in the title (weight A).
+    in_title = SearchQuery(_tsquery([query.whole_phrase], weight="A"), config=CONFIG, search_type="raw")
+    # Ranking reads every matching row's vector: when a word is everywhere, rank
+    # the RANKED newest matches only (a visitor reads the first page anyway).
+    newest = queryset.filter(search_vector=search_query).order_by("-pk").values("pk")[:RANKED]
     rows = (
-        queryset.annotate(search=vector, rank=SearchRank(vector, search_query))
-        .filter(search=search_query)
-        .order_by("-rank")
-        .distinct()[:MAX_RESULTS]
+        queryset.filter(pk__in=Subquery(newest))
+        .defer("search_vector")  # read by the database only; large
+        .annotate(
+            rank=SearchRank(F("search_vector"), search_query),
+            title_match=Case(
+                When(search_vector=in_title, then=Value(1)), default=Value(0), output_field=IntegerField()
+            ),
+        )
+        .order_by("-title_match", "-rank")[:MAX_RESULTS]
     )
-    return [(row, float(row.rank)) for row in rows]
+    return [(row, float(row.rank), bool(row.title_match)) for row in rows]
 
 
-def _folded(queryset, fields, words):
+def _folded(queryset, model, query: Query):
     # SQLite: few rows (the embedded mode), so fold in Python.
     rows = []
     for row in queryset[:2000]:
-        haystack = fold(" ".join(str(_value(row, f)) for f in fields))
-        if all(word in haystack for word in words):
-            rows.append((row, sum(haystack.count(word) for word in words) / (len(haystack) + 1) * 100))
+        haystack = words(" ".join(_value(row, f) for group in model.SEARCH_FIELDS.values() for f in group))
+        if not matches(haystack, query):
+            continue
+        hits = sum(haystack.count(word) for group in query.required for word in group)
+        title_match = contains(words(_value(row, model.SEARCH_FIELDS["A"][0])), query.whole_phrase)
+        rows.append((row, hits / (len(haystack) + 1) * 100, title_match))
     return rows
 
 
-def _value(row, path: str):
+def _value(row, path: str) -> str:
     for part in path.split("__"):
         row = getattr(row, part, "") if row is not None else ""
-    return row or ""
+    return strip_tags(str(row or ""))
 
 
-def snippet(text: str, words: list[str]) -> SafeString:
-    """About SNIPPET characters around the first match, escaped, with the words marked."""
+def _marks(query: Query) -> re.Pattern | None:
+    """A pattern of the query's words and phrases, in folded text, whole words only (longest first)."""
+    groups = sorted(query.marked, key=len, reverse=True)
+    if not groups:
+        return None
+    alternatives = "|".join(r"[\W_]+".join(re.escape(word) for word in group) for group in groups)
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
+
+
+def _in_word(text: str, position: int) -> bool:
+    """True when `position` falls between two letters or digits of one word."""
+    return 0 < position < len(text) and text[position - 1].isalnum() and text[position].isalnum()
+
+
+def snippet(text: str, query: Query) -> SafeString:
+    """About SNIPPET characters around the first match, cut between words, escaped, with matches marked.
+
+    A mark covers a whole word equal (folded) to a query word, or a whole
+    phrase of the query where its words stand together (any spaces or
+    punctuation between them); never part of a word. Only the start of a long
+    text is folded unless the first match lies further on.
+    """
     text = " ".join(html.unescape(strip_tags(text)).split())
-    folded = fold(text)
-    first = min([folded.find(w) for w in words if folded.find(w) >= 0] or [0])
-    start = max(first - SNIPPET // 3, 0)
-    piece, folded_piece = text[start : start + SNIPPET], folded[start : start + SNIPPET]
-    spans = []
-    for word in words:
-        spans += [(m.start(), m.end()) for m in re.finditer(re.escape(word), folded_piece)]
+    pattern = _marks(query)
+    first, folded = None, fold(text[:SNIPPET_HEAD])
+    if pattern is not None:
+        first = pattern.search(folded)
+        if first is not None and first.end() == SNIPPET_HEAD:
+            first = None  # it may run on past the folded head: look again in the whole text
+        if first is None and len(text) > SNIPPET_HEAD:
+            folded = fold(text)
+            first = pattern.search(folded)
+    start = 0
+    if first is not None and first.start() > SNIPPET // 3:
+        start = first.start() - SNIPPET // 3
+        while _in_word(text, start):
+            start += 1
+        while start < first.start() and not text[start].isalnum():
+            start += 1
+    end = len(text)
+    if end - start > SNIPPET:
+        end = start + SNIPPET
+        while end > start and _in_word(text, end):
+            end -= 1
+        if end == start:  # one word longer than a snippet
+            end = start + SNIPPET
+        end = len(text[:end].rstrip())
+    window = text[start:end]
+    folded_window = folded[start:end] if end <= len(folded) else fold(window)
     out, position = [], 0
-    for begin, end in sorted(spans):
-        if begin < position:
-            continue
-        out += [escape(piece[position:begin]), "<mark>", escape(piece[begin:end]), "</mark>"]
-        position = end
-    out.append(escape(piece[position:]))
+    for match in pattern.finditer(folded_window) if pattern is not None else ():
+        out += [
+            escape(window[position : match.start()]),
+            "<mark>",
+            escape(window[match.start() : match.end()]),
+            "</mark>",
+        ]
+        position = match.end()
+    out.append(escape(window[position:]))
     prefix = "… " if start else ""
-    suffix = " …" if start + SNIPPET < len(text) else ""
+    suffix = " …" if end < len(text) else ""
     return mark_safe(prefix + "".join(out) + suffix)  # every piece of text above is escaped

@@ -380,6 +380,18 @@ STORAGES = {
 # Serve uploaded files from Django itself (embedded mode, or a small site
 # without a front proxy). Behind nginx, let it serve MEDIA_ROOT instead.
 SERVE_MEDIA = _read("DJANGO_SERVE_MEDIA", strict_bool, default=True)
+# Files of records that may be unpublished live under MEDIA_ROOT/private/ and are
+# answered by a view that checks publication (council/privatemedia.py). Behind
+# nginx, set this to the URL prefix of an `internal` location aliased to
+# MEDIA_ROOT/private/ (e.g. /_private_media/): the view then answers with
+# X-Accel-Redirect and nginx sends the bytes. Empty: Django streams the file.
+PRIVATE_MEDIA_ACCEL_PREFIX = _read("PRIVATE_MEDIA_ACCEL_PREFIX", env.str, default="")
+if PRIVATE_MEDIA_ACCEL_PREFIX and not (
+    PRIVATE_MEDIA_ACCEL_PREFIX.startswith("/") and PRIVATE_MEDIA_ACCEL_PREFIX.endswith("/")
+):
+    raise ImproperlyConfigured(
+        "PRIVATE_MEDIA_ACCEL_PREFIX must start and end with '/', e.g. /_private_media/."
+    )
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 # Files chosen in an admin form that had an error wait here for the next submission

@@ -35,9 +35,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# Always Django's, never the web server's: the view checks publication.
+urlpatterns += [path("media/private/<path:path>", views.private_media, name="private_media")]
+
 if settings.SERVE_MEDIA:
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(r"^media/(?!private/)(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     ]
 
 handler404 = "council.views.page_not_found"

@@ -10,16 +10,16 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
-from meetings.models import Agreement, Meeting, Photo
+from meetings.models import Agreement, Document, Meeting, Photo
 
-from . import search, views_count
+from . import privatemedia, search, views_count
 from .models import Article, Category
 from .preview import StaffPreviewMixin
 from .sanitize import clean_html
@@ -233,3 +233,36 @@ def server_error(request: HttpRequest) -> HttpResponse:
     # Rendered without the request: no context processor may touch the
     # database or the cache, which may be what failed.
     return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+def _private_files() -> dict:
+    """For each folder under MEDIA_ROOT/private/: (every record, the public ones, the file field)."""
+    return {
+        "documents": (Document.objects.all(), Document.objects.public(), "file"),
+        "agreements": (Agreement.objects.all(), Agreement.objects.filter(published=True), "document"),
+        "photos": (Photo.objects.all(), Photo.objects.filter(meeting__in=Meeting.objects.public()), "image"),
+        "news": (Article.objects.all(), Article.objects.public(), "cover"),
+    }
+
+
+def private_media(request: HttpRequest, path: str) -> HttpResponse:
+    """A file under MEDIA_ROOT/private/: to staff always, to others only once its record is public.
+
+    Anything else (an unknown path, a file no record holds, an unpublished
+    record's file) is a 404, the same answer as for a file that does not exist.
+    """
+    name = privatemedia.PRIVATE_PREFIX + path
+    source = _private_files().get(path.split("/", 1)[0])
+    if source is None or ".." in path.split("/"):
+        raise Http404
+    every, public, field = source
+    records = every if request.user.is_staff else public
+    record = records.filter(**{field: name}).first()
+    if record is None:
+        raise Http404
+    response = privatemedia.file_response(getattr(record, field))
+    if not request.user.is_staff:
+        return response
+    # A staff member may be looking at a draft: no shared cache may keep it.
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from sorl.thumbnail import get_thumbnail
 
 from council.kept_uploads import UploadsAdminMixin
+from council.textsearch import refresh_citing_search_vectors
 from council.versioning import ContentAdmin
 
 from . import services
@@ -110,6 +111,11 @@ class MeetingAdmin(UploadsAdminMixin, ContentAdmin):
         if not meeting.is_public:
             return "–"
         return format_html('<a href="{}">{}</a>', meeting.get_absolute_url(), _("xem"))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:  # its documents' and articles' search vectors hold its title and province
+            refresh_citing_search_vectors(obj)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

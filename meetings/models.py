@@ -11,11 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from council.documents import validate_document
+from council.privatemedia import PrivateUpload
+from council.textsearch import SearchIndexed, SearchIndexedQuerySet
 from council.uploads import validate_image
 from members.models import Member, Organisation, Province
 
 
-class MeetingQuerySet(models.QuerySet):
+class MeetingQuerySet(SearchIndexedQuerySet):
     def public(self):
         """Meetings visitors may see: all but drafts."""
         return self.exclude(status=Meeting.Status.DRAFT)
@@ -37,8 +39,10 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(Q(pk=models.Subquery(next_one)) | Q(pk=models.Subquery(last_one)))
 
 
-class Meeting(models.Model):
+class Meeting(SearchIndexed):
     """An annual meeting of the council."""
+
+    SEARCH_FIELDS = {"A": ["title"], "B": ["summary", "venue", "host_province__name"], "C": ["body"]}
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Bản nháp")
@@ -176,13 +180,15 @@ class Attendance(models.Model):
         return f"{self.member} – {self.meeting}"
 
 
-class DocumentQuerySet(models.QuerySet):
+class DocumentQuerySet(SearchIndexedQuerySet):
     def public(self):
         return self.filter(published=True).exclude(meeting__status=Meeting.Status.DRAFT)
 
 
-class Document(models.Model):
+class Document(SearchIndexed):
     """A report, minutes or other file of a meeting."""
+
+    SEARCH_FIELDS = {"A": ["title"], "B": ["number", "meeting__title"]}
 
     class Kind(models.TextChoices):
         REPORT = "report", _("Báo cáo")
@@ -200,7 +206,7 @@ class Document(models.Model):
     slug = models.SlugField(_("đường dẫn"), max_length=255)
     file = models.FileField(
         _("tệp"),
-        upload_to="documents/%Y/",
+        upload_to=PrivateUpload("documents"),
         validators=[validate_document],
         help_text=_("PDF, DOCX, XLSX hoặc PPTX, tối đa 25 MB."),
     )
@@ -242,7 +248,7 @@ class Photo(models.Model):
     )
     image = models.ImageField(
         _("ảnh"),
-        upload_to="photos/%Y/",
+        upload_to=PrivateUpload("photos"),
         width_field="width",
         height_field="height",
         validators=[validate_image],
@@ -327,8 +333,10 @@ class FollowUp(models.Model):
         return f"{self.recommendation} – {self.meeting}"
 
 
-class Agreement(models.Model):
+class Agreement(SearchIndexed):
     """A cooperation agreement signed between organisations, often at a meeting."""
+
+    SEARCH_FIELDS = {"A": ["title"], "B": ["summary"]}
 
     title = models.CharField(_("tên thỏa thuận"), max_length=255)
     slug = models.SlugField(_("đường dẫn"), max_length=255, unique=True)
@@ -344,10 +352,12 @@ class Agreement(models.Model):
     )
     summary = models.TextField(_("tóm tắt"), blank=True)
     document = models.FileField(
-        _("văn bản"), upload_to="agreements/%Y/", blank=True, validators=[validate_document]
+        _("văn bản"), upload_to=PrivateUpload("agreements"), blank=True, validators=[validate_document]
     )
     valid_until = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     published = models.BooleanField(_("công khai"), default=True)
+
+    objects = SearchIndexedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-signed_on", "title"]

@@ -3,13 +3,14 @@
 from itertools import groupby
 
 from django.db.models import F, Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from council.documents import CONTENT_TYPES, document_kind
 from council.preview import StaffPreviewMixin
+from council.privatemedia import file_response
 from council.shells import ShellCachedMixin
 
 from .calendar import meetings_calendar
@@ -90,17 +91,13 @@ class MeetingDetailView(ShellCachedMixin, DetailView):
         return context
 
 
-def download_document(request, meeting: str, slug: str) -> FileResponse:
+def download_document(request, meeting: str, slug: str) -> HttpResponse:
     """A published document of a public meeting, under a readable file name."""
     document = get_object_or_404(
         Document.objects.public().select_related("meeting"), meeting__slug=meeting, slug=slug
     )
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404(_("Tệp không còn trên máy chủ.")) from error
-    return FileResponse(
-        handle,
+    return file_response(
+        document.file,
         as_attachment=True,
         filename=document.download_name,
         content_type=CONTENT_TYPES.get(document_kind(document.file.name), "application/octet-stream"),

@@ -13,6 +13,7 @@ from sorl.thumbnail import get_thumbnail
 
 from council.kept_uploads import UploadsAdminMixin
 from council.text import fold
+from council.textsearch import refresh_citing_search_vectors
 from council.versioning import ContentAdmin
 
 from . import services
@@ -47,6 +48,11 @@ class ProvinceAdmin(ContentAdmin):
         matching = [pk for pk, name in names if all(word in fold(name) for word in words)]
         return queryset.filter(pk__in=matching), False
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:  # rows whose search vectors hold this one's name
+            refresh_citing_search_vectors(obj)
+
 
 @admin.register(Organisation)
 class OrganisationAdmin(ContentAdmin):
@@ -55,6 +61,11 @@ class OrganisationAdmin(ContentAdmin):
     list_filter = ["kind", "province"]
     search_fields = ["name", "short_name"]
     autocomplete_fields = ["province", "successor"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:  # rows whose search vectors hold this one's name
+            refresh_citing_search_vectors(obj)
 
 
 class MembershipInline(admin.TabularInline):

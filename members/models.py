@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from council.textsearch import SearchIndexed, SearchIndexedQuerySet
+
 
 class User(AbstractUser):
     """A login account: secretariat staff, or a council member (see Member.user)."""
@@ -108,7 +110,7 @@ class Organisation(models.Model):
         return self.name
 
 
-class MemberQuerySet(models.QuerySet):
+class MemberQuerySet(SearchIndexedQuerySet):
     def current(self):
         """Members holding a council role today."""
         today = timezone.localdate()
@@ -122,8 +124,13 @@ class MemberQuerySet(models.QuerySet):
         return self.filter(memberships__isnull=False).exclude(pk__in=self.current().values("pk")).distinct()
 
 
-class Member(models.Model):
+class Member(SearchIndexed):
     """A person who sits, or sat, on the council or its secretariat."""
+
+    SEARCH_FIELDS = {
+        "A": ["full_name"],
+        "B": ["position", "organisation__name", "organisation__province__name"],
+    }
 
     full_name = models.CharField(_("họ và tên"), max_length=120)
     slug = models.SlugField(_("đường dẫn"), max_length=140, unique=True)

@@ -30,6 +30,7 @@ def start_django(**variables) -> subprocess.CompletedProcess:
         ("DATABASE_URL", "nosuchdb://x"),
         ("REDIS_URL", "http://127.0.0.1:6379/0"),
         ("AXES_FAILURE_LIMIT", "many"),
+        ("PRIVATE_MEDIA_ACCEL_PREFIX", "_private_media"),
     ],
 )
 def test_a_bad_value_stops_start_up_with_its_name(variable, value):

@@ -5,7 +5,15 @@ from django.core.management import call_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-MAIN_PAGES = ["/", "/gioi-thieu/", "/thanh-vien/", "/phien-hop/", "/thoa-thuan-hop-tac/", "/tin-tuc/"]
+MAIN_PAGES = [
+    "/",
+    "/gioi-thieu/",
+    "/thanh-vien/",
+    "/phien-hop/",
+    "/thoa-thuan-hop-tac/",
+    "/tin-tuc/",
+    "/tim-kiem/?q=quang+binh",
+]
 
 
 @pytest.fixture

@@ -129,7 +129,7 @@ def test_secretariat_publishes_an_article_with_a_photo_and_invites_the_members_t
     assert article.is_public
     assert abs(timezone.now() - article.published_at) < datetime.timedelta(minutes=2)
     assert "<p>Phiên họp sẽ bàn về chuyển đổi số cấp tỉnh.</p>" in article.body
-    assert article.cover.name.startswith("news/") and article.cover.name.endswith(".jpg")
+    assert article.cover.name.startswith("private/news/") and article.cover.name.endswith(".jpg")
 
     # The public news list shows it with its photo, and so does its page.
     public_pages_from = len(problems)

@@ -16,6 +16,7 @@ from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from PIL import Image
 
+from council.demo.meetings import report_pdf
 from council.permissions import SECRETARIAT_GROUP
 from meetings.models import Meeting, Recommendation
 from tests.admin_forms import form_fields, load_demo_site, tracked_values
@@ -79,8 +80,7 @@ def png(name: str = "anh-moi.png") -> SimpleUploadedFile:
 
 
 def pdf(name: str = "tai-lieu-moi.pdf") -> SimpleUploadedFile:
-    content = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
+    return SimpleUploadedFile(name, report_pdf(), content_type="application/pdf")
 
 
 def change_url(obj) -> str:

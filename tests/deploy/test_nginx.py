@@ -449,7 +449,6 @@ def test_a_draft_s_document_is_refused_by_the_site(front, media):
     assert Visitor(front).get(document.get_absolute_url()).status == 404
 
 
-@pytest.mark.xfail(reason="needs the protected documents view", strict=False)
 def test_a_public_document_is_sent_by_nginx_through_x_accel_redirect(front, media):
     document = published_document(published=True)
     direct = http.client.HTTPConnection("127.0.0.1", front.upstream, timeout=10)
@@ -471,7 +470,6 @@ def test_a_public_document_is_sent_by_nginx_through_x_accel_redirect(front, medi
     assert "X-Accel-Redirect" not in answer.headers
 
 
-@pytest.mark.xfail(reason="needs the protected documents view", strict=False)
 def test_a_draft_s_document_file_is_not_reachable_at_any_address(front, media):
     document = published_document(published=False)
     stored = Path(document.file.path).resolve()

@@ -60,7 +60,10 @@ class Snapshot:
         return self.guests + self.members
 
 
-@functools.lru_cache(maxsize=4096)
+# Real user agents are a few hundred characters; a longer one is cut before matching and remembering.
+AGENT_LENGTH = 512
+
+
 def is_bot(user_agent: str) -> bool:
     """Whether a user agent is a crawler, link preview, monitor or script, not a person.
 
@@ -70,7 +73,11 @@ def is_bot(user_agent: str) -> bool:
     pattern, some hundreds of microseconds, so each agent is matched once and
     remembered: a site's readers use a few hundred distinct ones.
     """
-    user_agent = (user_agent or "").strip()
+    return _is_bot((user_agent or "").strip()[:AGENT_LENGTH])
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_bot(user_agent: str) -> bool:
     return not user_agent or crawleruseragents.is_crawler(user_agent)
 
 

@@ -348,3 +348,14 @@ def test_a_bad_new_guest_limit_stops_start_up(value):
     assert result.returncode != 0
     assert "ONLINE_COUNTER_NEW_GUESTS_PER_MINUTE" in result.stderr
     assert "ImproperlyConfigured" in result.stderr
+
+
+def test_a_user_agent_is_matched_once_and_remembered_within_bounds():
+    counter._is_bot.cache_clear()
+    padded = BROWSERS["Firefox"] + " x" * 5000  # a client sending kilobytes of user agent
+
+    assert [counter.is_bot(BROWSERS["Firefox"]) for _ in range(3)] == [False] * 3
+    assert counter.is_bot(padded) is False
+    info = counter._is_bot.cache_info()
+    assert (info.hits, info.misses) == (2, 2)
+    assert counter._is_bot.cache_parameters()["maxsize"] == 4096

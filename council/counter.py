@@ -406,7 +406,11 @@ class Reader:
             if counted:
                 members -= 1
             guests += 1
-        visits = 1 if self.last_seen is None or now - self.last_seen >= VISIT_GAP else 0
+        # As the middleware will write it: a new id (signing in or out) starts a new visit.
+        new_id = (
+            self.visitor != self.member if self.member is not None else self.visitor is None or was_member
+        )
+        visits = 1 if new_id or self.last_seen is None or now - self.last_seen >= VISIT_GAP else 0
         return replace(
             snapshot,
             guests=max(guests, 0),

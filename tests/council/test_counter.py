@@ -359,3 +359,44 @@ def test_a_user_agent_is_matched_once_and_remembered_within_bounds():
     info = counter._is_bot.cache_info()
     assert (info.hits, info.misses) == (2, 2)
     assert counter._is_bot.cache_parameters()["maxsize"] == 4096
+
+
+def test_the_new_guest_limit_is_per_address_and_minute(use, settings):
+    settings.ONLINE_COUNTER_NEW_GUESTS_PER_MINUTE = 3
+    minute = NOW - NOW % 60
+
+    first = [counter.admit_new_guest(address="203.0.113.7", now=minute + i) for i in range(5)]
+    other = counter.admit_new_guest(address="203.0.113.8", now=minute + 5)
+    next_minute = counter.admit_new_guest(address="203.0.113.7", now=minute + 60)
+
+    assert first == [True, True, True, False, False]
+    assert (other, next_minute) == (True, True)
+
+
+SNAPSHOT = counter.Snapshot(guests=4, members=2, today=10, total=100, at=NOW)
+
+
+@pytest.mark.parametrize(
+    ("cookie", "member", "shown"),
+    [
+        ("", None, (5, 2, 11)),  # a new reader: one more guest, one more visit
+        (f"gabc.{int((NOW - 30) * 1000)}", None, (4, 2, 10)),  # already in the figures
+        (f"gabc.{int((NOW + 2) * 1000)}", None, (5, 2, 10)),  # written after they were read
+        (f"gabc.{int((NOW - counter.WINDOW - 1) * 1000)}", None, (5, 2, 10)),  # had left; same visit
+        (
+            f"gabc.{int((NOW - 30) * 1000)}",
+            "m7",
+            (3, 3, 11),
+        ),  # a guest who just signed in (a new visit, as written)
+        (f"m7.{int((NOW - 30) * 1000)}", "m7", (4, 2, 10)),  # a member already counted
+        (f"m7.{int((NOW - 30) * 1000)}", None, (5, 1, 11)),  # a member who just signed out (likewise)
+        (f"gabc.{int(NOW - 30)}", None, (4, 2, 10)),  # a cookie in seconds, as written before
+    ],
+)
+def test_the_reader_is_shown_once_as_what_they_are_now(cookie, member, shown):
+    reader = counter.Reader.from_cookie(cookie, member=member, user_agent=BROWSER)
+
+    result = reader.shown_in(SNAPSHOT, now=NOW + 3)
+
+    assert (result.guests, result.members, result.today) == shown
+    assert result.total == 100 + shown[2] - 10

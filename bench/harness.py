@@ -84,8 +84,8 @@ class Server:
 
 
 @contextlib.contextmanager
-def gunicorn(*, workers: int = 2, env: dict[str, str] | None = None) -> Iterator[Server]:
-    """A gunicorn serving the site with `workers` processes, stopped on exit."""
+def gunicorn(*, workers: int = 2, threads: int = 1, env: dict[str, str] | None = None) -> Iterator[Server]:
+    """A gunicorn serving the site with `workers` processes (of `threads` threads each), stopped on exit."""
     env = env or bench_env()
     static_root = tempfile.mkdtemp(prefix="bench-static-")
     env = {**env, "STATIC_ROOT": static_root}
@@ -101,6 +101,8 @@ def gunicorn(*, workers: int = 2, env: dict[str, str] | None = None) -> Iterator
             f"127.0.0.1:{port}",
             "--workers",
             str(workers),
+            "--threads",
+            str(threads),
             "--log-level",
             "warning",
         ],

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from . import counter
+from .net import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -19,65 +20,79 @@ class OnlineCounterMiddleware:
     The visitor's id and last-seen time live in a small cookie, so most pages
     cost a cookie read and nothing else. Members are counted by account; a
     guest who logs in moves to the members instead of being counted twice.
+    The visitor is read before the page (`request.online_reader`, so that the
+    sidebar counts them in) and written after it, if the page was answered.
+    The bot list is consulted only when a visitor is due to be written.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        if settings.ONLINE_COUNTER_ENABLED:
+            counter.load_bot_patterns()
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        reader = None
+        if self._counts(request):
+            user = getattr(request, "user", None)
+            reader = counter.Reader.from_cookie(
+                request.COOKIES.get(counter.COOKIE, ""),
+                member=counter.member_id(user.pk) if user is not None and user.is_authenticated else None,
+                user_agent=request.headers.get("user-agent", ""),
+            )
+            request.online_reader = reader
         response = self.get_response(request)
-        if self._counts(request, response):
+        if reader is not None and response.status_code < 400:
             try:
-                self._record(request, response)
+                self._record(request, response, reader)
             except redis.RedisError as error:  # the page matters more than the counter
                 logger.warning("online counter: %s", error)
         return response
 
     @staticmethod
-    def _counts(request: HttpRequest, response: HttpResponse) -> bool:
+    def _counts(request: HttpRequest) -> bool:
         return (
             settings.ONLINE_COUNTER_ENABLED
             and request.method in {"GET", "HEAD"}
-            and response.status_code < 400
             and not request.path.startswith(counter.SKIPPED_PATHS)
-            and not counter.is_bot(request.headers.get("user-agent", ""))
         )
 
     @staticmethod
-    def _record(request: HttpRequest, response: HttpResponse) -> None:
-        visitor, last_seen = _read_cookie(request.COOKIES.get(counter.COOKIE, ""))
-        now = time.time()
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            member_id = counter.member_id(user.pk)
+    def _record(request: HttpRequest, response: HttpResponse, reader: counter.Reader) -> None:
+        visitor, last_seen, now = reader.visitor, reader.last_seen, time.time()
+        if reader.member is not None:
             moved_from = visitor if visitor and not counter.is_member_id(visitor) else None
             written = counter.record(
-                visitor=member_id,
+                visitor=reader.member,
                 member=True,
-                last_seen=last_seen if visitor == member_id else None,
+                last_seen=last_seen if visitor == reader.member else None,
                 now=now,
                 moved_from=moved_from,
             )
-            visitor = member_id
+            visitor = reader.member
         else:
-            if visitor is None or counter.is_member_id(visitor):
+            new = visitor is None or counter.is_member_id(visitor)
+            due = new or last_seen is None or now - last_seen >= counter.WRITE_EVERY
+            if not due or counter.is_bot(reader.user_agent):
+                return
+            if new:
                 if visitor:  # just logged out: no longer a member online
                     counter.backend().remove(visitor=visitor, member=True)
                 visitor, last_seen = counter.new_guest_id(), None
+                if not counter.admit_new_guest(address=client_ip(request), now=now):
+                    # Counted from its next page, if it brings the cookie back.
+                    _set_cookie(response, counter.cookie_value(visitor, 0))
+                    return
             written = counter.record(visitor=visitor, member=False, last_seen=last_seen, now=now)
         if written:
-            response.set_cookie(
-                counter.COOKIE,
-                f"{visitor}.{int(now)}",
-                max_age=365 * 86400,
-                httponly=True,
-                samesite="Lax",
-                secure=settings.SESSION_COOKIE_SECURE,
-            )
+            _set_cookie(response, counter.cookie_value(visitor, now))
 
 
-def _read_cookie(value: str) -> tuple[str | None, float | None]:
-    visitor, _dot, seen = value.rpartition(".")
-    if not visitor or not seen.isdigit() or len(visitor) > 40:
-        return None, None
-    return visitor, float(seen)
+def _set_cookie(response: HttpResponse, value: str) -> None:
+    response.set_cookie(
+        counter.COOKIE,
+        value,
+        max_age=365 * 86400,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )

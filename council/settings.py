@@ -493,6 +493,14 @@ CELERY_BEAT_SCHEDULE["meetings.sweep_notices"] = {
 ONLINE_COUNTER_ENABLED = _read("ONLINE_COUNTER_ENABLED", strict_bool, default=True)
 # How long the computed counts are shared before anyone recomputes them.
 ONLINE_COUNTER_READ_SECONDS = _read("ONLINE_COUNTER_READ_SECONDS", env.float, default=5.0)
+# New guests counted per client address and minute (a client that returns no cookie is
+# new on every page); a browser beyond it is counted from its next page.
+ONLINE_COUNTER_NEW_GUESTS_PER_MINUTE = _read("ONLINE_COUNTER_NEW_GUESTS_PER_MINUTE", env.int, default=20)
+if ONLINE_COUNTER_NEW_GUESTS_PER_MINUTE < 0:
+    raise ImproperlyConfigured(
+        "Environment variable ONLINE_COUNTER_NEW_GUESTS_PER_MINUTE is invalid: "
+        f"must be 0 or more, got {ONLINE_COUNTER_NEW_GUESTS_PER_MINUTE}"
+    )
 CELERY_BEAT_SCHEDULE["council.copy_visits"] = {
     "task": "council.copy_visits",
     "schedule": 3600.0,  # hourly: today's figures so far, and yesterday's final ones

@@ -56,6 +56,7 @@ _INDENTATION = re.compile(r"\n\s+")
 # Models whose rows appear on no public page: their saves leave the shells alone.
 NOT_SHOWN = {
     "polls.Vote",
+    "polls.VoterLink",
     "meetings.Delivery",
     "meetings.Notice",
     "council.DailyVisits",

@@ -143,6 +143,23 @@ class Choice(models.Model):
         return self.text
 
 
+class VoteQuerySet(models.QuerySet):
+    def of_voter(self, voter_key: str):
+        """Votes by this voter under any of their keys: a member's browsers, a browser's members.
+
+        A member ("user:<id>") is also every browser they have signed in from
+        (VoterLink), and such a browser's guest key ("guest:<token>") is also
+        each member who signed in from it. One query, subqueries included.
+        """
+        if voter_key.startswith("user:"):
+            linked = VoterLink.objects.filter(user_id=int(voter_key.removeprefix("user:"))).values(
+                "guest_key"
+            )
+            return self.filter(Q(voter_key=voter_key) | Q(voter_key__in=linked))
+        members = VoterLink.objects.filter(guest_key=voter_key).values("user_id")
+        return self.filter(Q(voter_key=voter_key) | Q(user_id__in=members))
+
+
 class Vote(models.Model):
     """One voter's vote in one poll; the unique constraint is what makes it one."""
 
@@ -169,6 +186,8 @@ class Vote(models.Model):
     # that close_poll() writes closes_at with, so the two compare exactly.
     created_at = models.DateTimeField(_("bình chọn lúc"), db_default=Now())
 
+    objects = VoteQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("phiếu bình chọn")
@@ -179,3 +198,26 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return _("Phiếu số %(number)s") % {"number": self.pk}
+
+
+class VoterLink(models.Model):
+    """A browser's guest voter key and a member who signed in from it: one voter, not two."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        on_delete=models.CASCADE,
+        related_name="poll_voter_links",
+    )
+    guest_key = models.CharField(_("khóa người bình chọn khách"), max_length=80)
+    created_at = models.DateTimeField(_("liên kết lúc"), db_default=Now())
+
+    class Meta:
+        verbose_name = _("liên kết người bình chọn")
+        verbose_name_plural = _("liên kết người bình chọn")
+        constraints = [
+            models.UniqueConstraint(fields=["guest_key", "user"], name="polls_voterlink_unique_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guest_key} → {self.user_id}"

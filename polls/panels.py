@@ -43,11 +43,12 @@ class PollPanel:
 
     @cached_property
     def my_choice_id(self) -> int | None:
-        """The choice this visitor voted for, if any (one indexed lookup, only for known voters)."""
+        """The choice this visitor voted for under any of their keys (one query, only for known voters)."""
         if self.voter.key is None:
             return None
         return (
-            Vote.objects.filter(poll_id=self.poll.pk, voter_key=self.voter.key)
+            Vote.objects.filter(poll_id=self.poll.pk)
+            .of_voter(self.voter.key)
             .values_list("choice_id", flat=True)
             .first()
         )

@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from council import shells
 
 from . import caching
-from .models import Choice, Poll, Vote
+from .models import Choice, Poll, Vote, VoterLink
 from .voters import member_key
 
 
@@ -60,7 +60,8 @@ def cast_vote(*, choice: Choice, voter_key: str, user=None) -> Vote:
     """Record one vote for `choice` by the voter `voter_key` ("user:<id>" or "guest:<token>").
 
     Side effects: inserts one Vote (a single INSERT in a savepoint; the unique
-    constraint polls_vote_unique_voter decides who was first) and, on commit,
+    constraint polls_vote_unique_voter decides who was first; a vote under a
+    key linked to this one, see VoterLink, counts as this voter's) and, on commit,
     gives the poll's results a new cache version. Not idempotent by design:
     the second call for the same poll and voter raises AlreadyVoted.
 
@@ -81,6 +82,10 @@ def cast_vote(*, choice: Choice, voter_key: str, user=None) -> Vote:
             raise PollClosed
         if poll.members_only and user is None:
             raise MembersOnly
+        # The same voter under another key (a member's browser, a browser's member).
+        # Votes in this poll wait for the row lock, so none can slip in between.
+        if Vote.objects.filter(poll=poll).of_voter(voter_key).exclude(voter_key=voter_key).exists():
+            raise AlreadyVoted
         try:
             with transaction.atomic():
                 vote = Vote.objects.create(poll=poll, choice=choice, voter_key=voter_key, user=user)
@@ -91,6 +96,18 @@ def cast_vote(*, choice: Choice, voter_key: str, user=None) -> Vote:
             raise
         transaction.on_commit(partial(caching.forget_results, poll.pk))
     return vote
+
+
+def link_guest_voter(*, user, guest_keys: set[str]) -> None:
+    """Make the member `user` and these guest keys of their browser one voter.
+
+    Side effects: inserts a VoterLink per key not yet linked to `user` (called
+    at sign-in). Idempotent. From then on a vote under any of the keys is the
+    member's vote and the other way round (Vote.objects.of_voter).
+    """
+    VoterLink.objects.bulk_create(
+        [VoterLink(user=user, guest_key=key) for key in sorted(guest_keys)], ignore_conflicts=True
+    )
 
 
 def close_poll(*, poll: Poll) -> Poll:

@@ -129,7 +129,14 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
         response["Retry-After"] = str(wait)
         return response
     form = VoteForm(request.POST, poll=poll)
-    voter = Voter.from_request(request, issue=True)
+    voter = Voter.from_request(request, voting=True)
+    if voter.key is None:
+        # A guest without cookies (a script: a browser's vote carries its CSRF
+        # cookie) would be a new voter each time: it may not vote at all.
+        message = _(
+            "Trình duyệt của bạn chưa nhận cookie của trang. Vui lòng bật cookie, tải lại trang rồi bình chọn."
+        )
+        return _answer(request, poll, voter, message=message, level=messages.ERROR, status=403)
     if not form.is_valid():
         message = form.errors["choice"][0]
         return _answer(request, poll, voter, message=message, level=messages.ERROR, status=400)
@@ -138,10 +145,12 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
         cast_vote(choice=choice, voter_key=voter.key, user=voter.user)
     except VoteRefused as refusal:
         status = 409 if isinstance(refusal, AlreadyVoted) else 403
-        # A new guest's token is not kept: nothing was recorded under it.
-        return _answer(
+        response = _answer(
             request, poll, voter, message=str(refusal.message), level=messages.WARNING, status=status
         )
+        if status == 409:
+            voter.remember(response)  # this browser has voted: its pages say so from now on
+        return response
     response = _answer(
         request,
         poll,

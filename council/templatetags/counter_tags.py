@@ -23,13 +23,17 @@ def _render(snapshot: counter.Snapshot, language: str) -> SafeString:
     return mark_safe(squeeze(render_to_string("council/_counter.html", {"snapshot": snapshot})))
 
 
-@register.simple_tag
-def online_counter() -> SafeString:
-    """Guests, members and total online; visits today and in all."""
+@register.simple_tag(takes_context=True)
+def online_counter(context) -> SafeString:
+    """Guests, members and total online; visits today and in all: the reader among them."""
     if not settings.ONLINE_COUNTER_ENABLED:
         return SafeString("")
     try:
-        return _render(counter.snapshot(), get_language())
+        snapshot = counter.snapshot()
+        reader = getattr(context.get("request"), "online_reader", None)
+        if reader is not None:
+            snapshot = reader.shown_in(snapshot)
+        return _render(snapshot, get_language())
     except redis.RedisError as error:
         logger.warning("online counter: %s", error)
         return SafeString("")

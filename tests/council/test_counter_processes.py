@@ -36,9 +36,10 @@ def log_in(opener, base: str, username: str) -> None:
 
 
 def counts(base: str) -> dict[str, int]:
-    request = urllib.request.Request(
-        base + "/", headers={"User-Agent": "uptime-monitor"}
-    )  # a bot: not counted
+    request = urllib.request.Request(  # a monitor: not counted
+        base + "/",
+        headers={"User-Agent": "Mozilla/5.0+(compatible; UptimeRobot/2.0; http://www.uptimerobot.com/)"},
+    )
     page = urllib.request.urlopen(request).read().decode()
     return {
         name: int(value.replace(".", "")) for name, value in re.findall(r'data-count="(\w+)">([\d.]+)<', page)

@@ -2,6 +2,7 @@ import pytest
 
 from council.demo import polls as demo_polls
 from polls.models import Vote
+from tests.live_gunicorn import gunicorn_on_test_database
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -56,3 +57,36 @@ def test_poll_works_without_javascript(browser, live_server, demo):
     page.goto(live_server.url + "/binh-chon/y-kien-ve-website-hdgdcntt/")
     assert page.get_by_role("button", name="Bình chọn").count() == 0
     context.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_a_double_click_without_javascript_counts_one_vote(browser, django_db_setup, demo):
+    """Chromium sends the form twice before the first answer is back: one voter, one vote."""
+    context = browser.new_context(locale="vi-VN", java_script_enabled=False)
+    page = context.new_page()
+    posts = []
+    page.on("request", lambda request: request.method == "POST" and posts.append(request.url))
+    with gunicorn_on_test_database(workers=2, threads=4) as server:
+        url = server.url + "/binh-chon/y-kien-ve-website-hdgdcntt/"
+        page.goto(url)
+        page.get_by_role("radio", name="Đạt yêu cầu", exact=True).check()
+        # A slow mobile network: the first answer is still on its way when the second click comes.
+        network = context.new_cdp_session(page)
+        network.send("Network.enable")
+        network.send(
+            "Network.emulateNetworkConditions",
+            {"offline": False, "latency": 400, "downloadThroughput": -1, "uploadThroughput": -1},
+        )
+        page.get_by_role("button", name="Bình chọn").dblclick(delay=100)
+        page.wait_for_load_state("networkidle")  # both posts answered, the last one's page shown
+        text = page.locator("main").inner_text()
+        page.goto(url)
+        again = page.locator("main").inner_text()
+    context.close()
+
+    assert len(posts) == 2
+    assert Vote.objects.count() == 17  # the demo's 16 and this one
+    assert "Bạn đã bình chọn: Đạt yêu cầu" in text
+    assert "Bạn đã bình chọn: Đạt yêu cầu" in again
+    assert "Tổng số phiếu: 17" in again

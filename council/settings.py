@@ -401,6 +401,23 @@ COUNCIL_CONTACT_ADDRESS = _read(
     default="Tổ giúp việc Hội đồng, Sở Khoa học và Công nghệ thành phố Huế",
 )
 
+# --- Feedback ("Liên hệ – Góp ý", council/feedback.py) ------------------------------------------
+
+# Where new messages are announced; the secretariat answers from the admin.
+FEEDBACK_EMAIL = _read("FEEDBACK_EMAIL", env.str, default="") or COUNCIL_CONTACT_EMAIL
+# Spam kept out without a third-party service: a form sent sooner than this after it was
+# shown is refused (people take longer to type), as is one shown longer ago than the maximum.
+FEEDBACK_MIN_SECONDS = _read("FEEDBACK_MIN_SECONDS", env.int, default=4)
+FEEDBACK_MAX_AGE_SECONDS = _read("FEEDBACK_MAX_AGE_SECONDS", env.int, default=24 * 3600)
+# Messages one client address may send per hour (a provincial network is one NAT: generous).
+FEEDBACK_PER_HOUR = _read("FEEDBACK_PER_HOUR", env.int, default=10)
+# The longest message, in characters.
+FEEDBACK_MAX_CHARS = _read("FEEDBACK_MAX_CHARS", env.int, default=5000)
+if min(FEEDBACK_PER_HOUR, FEEDBACK_MAX_CHARS) < 1 or FEEDBACK_MIN_SECONDS < 0:
+    raise ImproperlyConfigured(
+        "FEEDBACK_PER_HOUR and FEEDBACK_MAX_CHARS must be positive, FEEDBACK_MIN_SECONDS not negative."
+    )
+
 # --- Meeting notices (meetings/notices.py, meetings/tasks.py) ----------------------------------
 
 

@@ -27,6 +27,8 @@ urlpatterns = [
     path("gioi-thieu/", views.FlatPageView.as_view(), {"url": "/gioi-thieu/"}, name="about"),
     path("quy-che-hoat-dong/", views.FlatPageView.as_view(), {"url": "/quy-che-hoat-dong/"}, name="charter"),
     path("lien-he/", views.FlatPageView.as_view(), {"url": "/lien-he/"}, name="contact"),
+    path("gop-y/", views.FeedbackView.as_view(), name="feedback"),
+    path("hoi-dap/", views.FaqView.as_view(), name="faq"),
     path("tin-tuc/", include("council.news_urls")),
     path("thanh-vien/", include("members.urls")),
     path("", include("meetings.urls")),

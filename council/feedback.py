@@ -1,0 +1,85 @@
+"""The feedback workflow ("Liên hệ – Góp ý"): store a message, tell the secretariat, answer it.
+
+Mail goes out through Celery after the commit (tasks take primary keys and
+are safe to run twice: a message whose mail is recorded as sent is not sent
+again). Messages are built in council.emails.
+"""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from meetings.models import Meeting
+
+from . import emails, shells
+from .models import Article, Feedback
+
+
+def submit_feedback(
+    *, name: str, email: str, subject: str, message: str, topic: tuple[str, int] | None = None
+) -> Feedback:
+    """Store a visitor's message; after the commit, a task mails it to FEEDBACK_EMAIL.
+
+    `topic` is ("meeting", pk) or ("article", pk); one that no longer exists is dropped.
+    """
+    feedback = Feedback(name=name, email=email, subject=subject, message=message)
+    if topic:
+        kind, pk = topic
+        if kind == "meeting":
+            feedback.meeting = Meeting.objects.public().filter(pk=pk).first()
+        elif kind == "article":
+            feedback.article = Article.objects.public().filter(pk=pk).first()
+    feedback.save()
+    from . import tasks  # tasks import this module
+
+    transaction.on_commit(lambda: tasks.notify_secretariat.delay(feedback.pk))
+    return feedback
+
+
+def notify_secretariat(*, feedback_id: int) -> bool:
+    """Mail the secretariat one new message, unless already done; True if mail was sent now."""
+    feedback = Feedback.objects.select_related("meeting", "article").get(pk=feedback_id)
+    if feedback.notified_at:
+        return False
+    emails.feedback_notice(feedback=feedback, to=settings.FEEDBACK_EMAIL).send()
+    Feedback.objects.filter(pk=feedback_id).update(notified_at=timezone.now())
+    return True
+
+
+def answer_feedback(*, feedback: Feedback, answer: str, published: bool) -> bool:
+    """Save the secretariat's answer and whether it is published; True if the answer will be mailed.
+
+    The first answer given is mailed to the sender (after the commit, by a
+    task); later edits are not mailed again. Publishing or unpublishing (or
+    editing a published answer) refreshes the public pages.
+    """
+    answer = answer.strip()
+    before = Feedback.objects.filter(pk=feedback.pk).values("answer", "published", "answer_sent_at").get()
+    fields = ["answer", "published", "updated_at"]
+    feedback.answer, feedback.published = answer, published
+    first_answer = bool(answer) and not before["answer"] and feedback.answered_at is None
+    if first_answer:
+        feedback.answered_at = timezone.now()
+        fields.append("answered_at")
+    feedback.save(update_fields=fields)
+    shown_before = before["published"] and before["answer"]
+    shown_now = published and answer
+    if shown_before or shown_now:
+        shells.forget_all()
+        transaction.on_commit(shells.forget_all)
+    will_mail = bool(answer) and before["answer_sent_at"] is None
+    if will_mail:
+        from . import tasks
+
+        transaction.on_commit(lambda: tasks.send_feedback_answer.delay(feedback.pk))
+    return will_mail
+
+
+def send_answer(*, feedback_id: int) -> bool:
+    """Mail the answer to the sender, unless already done or there is none; True if sent now."""
+    feedback = Feedback.objects.get(pk=feedback_id)
+    if feedback.answer_sent_at or not feedback.answer:
+        return False
+    emails.feedback_answer(feedback=feedback).send()
+    Feedback.objects.filter(pk=feedback_id).update(answer_sent_at=timezone.now())
+    return True

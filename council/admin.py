@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 
 from . import counter, feedback
-from .models import EDITOR_EXTENSIONS, Article, Category, DailyVisits, Feedback
+from .models import EDITOR_EXTENSIONS, Article, Category, DailyVisits, Feedback, touch_page
 from .sanitize import clean_html
 from .uploads import clean_image_field
 
@@ -140,6 +140,10 @@ admin.site.unregister(FlatPage)
 @admin.register(FlatPage)
 class CouncilFlatPageAdmin(FlatPageAdmin):
     form = FlatPageAdminForm
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        touch_page(obj)
 
 
 @admin.register(Feedback)

@@ -1,5 +1,6 @@
 """The site's own data: news articles and visit statistics."""
 
+from django.contrib.flatpages.models import FlatPage
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -209,3 +210,24 @@ class Feedback(models.Model):
     @property
     def topic(self) -> Meeting | Article | None:
         return self.meeting or self.article
+
+
+class PageDates(models.Model):
+    """When a council page (a flat page: About, Charter, Contact) was last changed."""
+
+    page = models.OneToOneField(
+        FlatPage, verbose_name=_("trang"), primary_key=True, on_delete=models.CASCADE, related_name="dates"
+    )
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("ngày cập nhật trang")
+        verbose_name_plural = _("ngày cập nhật trang")
+
+    def __str__(self) -> str:
+        return f"{self.page_id}: {self.updated_at}"
+
+
+def touch_page(page: FlatPage) -> None:
+    """Record that `page` changed now (its admin and the demo loader call this after saving it)."""
+    PageDates.objects.update_or_create(page=page)

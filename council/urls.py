@@ -29,6 +29,8 @@ urlpatterns = [
     path("lien-he/", views.FlatPageView.as_view(), {"url": "/lien-he/"}, name="contact"),
     path("gop-y/", views.FeedbackView.as_view(), name="feedback"),
     path("hoi-dap/", views.FaqView.as_view(), name="faq"),
+    path("so-do-trang/", views.SiteMapView.as_view(), name="site_map"),
+    path("kha-nang-tiep-can/", views.AccessibilityView.as_view(), name="accessibility"),
     path("tin-tuc/", include("council.news_urls")),
     path("thanh-vien/", include("members.urls")),
     path("", include("meetings.urls")),

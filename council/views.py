@@ -135,7 +135,9 @@ class _FlatPage(TemplateView):
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         site_id = get_current_site(request).id
-        page = get_object_or_404(FlatPage, url=self.kwargs["url"], sites=site_id)
+        page = get_object_or_404(
+            FlatPage.objects.select_related("dates"), url=self.kwargs["url"], sites=site_id
+        )
         if page.registration_required and not request.user.is_authenticated:
             return redirect_to_login(request.path)
         # Written in the admin's editor and sanitised on save: shown as it is.
@@ -304,3 +306,23 @@ class FaqView(ShellCachedMixin, ListView):
             )
             .order_by("-answered_at", "-pk")
         )
+
+
+class SiteMapView(ShellCachedMixin, TemplateView):
+    """ "Sơ đồ trang": every public section, the meetings by year, the news categories."""
+
+    template_name = "council/site_map.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["meetings"] = (
+            Meeting.objects.public().order_by("-year", "-starts_at").only("title", "slug", "year")
+        )
+        context["categories"] = Category.objects.all()
+        return context
+
+
+class AccessibilityView(ShellCachedMixin, TemplateView):
+    """ "Tuyên bố về khả năng tiếp cận": what the site does for accessibility, and whom to tell."""
+
+    template_name = "council/accessibility.html"

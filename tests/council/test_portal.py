@@ -1,6 +1,7 @@
 """Public-portal conventions: feeds announced everywhere, a site map, update dates, the accessibility statement."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.flatpages.models import FlatPage
@@ -143,3 +144,23 @@ def test_accessibility_statement_in_english_falls_back_to_no_blank(client):
 
     assert response.status_code == 200
     assert '<html lang="en">' in response.content.decode()
+
+
+def test_images_take_their_alternative_text_from_their_captions(client):
+    from django.core.files.base import ContentFile
+
+    from meetings.models import Photo
+    from tests.factories import png_bytes
+
+    meeting = MeetingFactory(title="Phiên họp năm 2017")
+    Photo.objects.create(
+        meeting=meeting, image=ContentFile(png_bytes(), "a.png"), caption="Lễ ký kết", order=1
+    )
+    Photo.objects.create(meeting=meeting, image=ContentFile(png_bytes(), "b.png"), caption="", order=2)
+    article = ArticleFactory(title="Tin có ảnh", cover=ContentFile(png_bytes(), "c.png"), cover_caption="")
+
+    page = one_line(client.get(meeting.get_absolute_url()).content.decode())
+    news = one_line(client.get(article.get_absolute_url()).content.decode())
+
+    assert re.findall(r'<img [^>]*alt="([^"]*)"', page) == ["", "Lễ ký kết", "Phiên họp năm 2017"]
+    assert re.findall(r'<img [^>]*alt="([^"]*)"', news) == ["", "Tin có ảnh"]

@@ -11,6 +11,7 @@ import hashlib
 import html
 import re
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
@@ -26,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from meetings.models import Agreement, Document, Meeting
 from members.models import Member
 
-from . import shells
+from . import doctext, shells
 from .models import Article
 from .text import fold
 
@@ -42,6 +43,7 @@ class Hit:
     url: str
     snippet: SafeString
     rank: float
+    detail: str = ""  # a document's meeting and the page where the words are
 
 
 def _sources():
@@ -67,10 +69,11 @@ def _sources():
         (
             _("Tài liệu"),
             Document.objects.public().select_related("meeting"),
-            ["title", "number", "meeting__title"],
+            ["title", "number", "meeting__title", "text"],
             lambda d: d.title,
             lambda d: d.get_absolute_url(),
             lambda d: f"{d.number} {d.title} – {d.meeting.title}",
+            document_passage,
         ),
         (
             _("Thành viên"),
@@ -119,20 +122,22 @@ def search(query: str) -> list[Hit]:
     if not words:
         return []
     hits = []
-    for kind, queryset, fields, title, url, text in _sources():
+    for kind, queryset, fields, title, url, text, *passage in _sources():
         rows = (
             _postgres(queryset, fields, query)
             if connection.vendor == "postgresql"
             else _folded(queryset, fields, words)
         )
         for row, rank in rows:
+            detail, found = passage[0](row, words) if passage else ("", None)
             hits.append(
                 Hit(
                     kind=str(kind),
                     title=title(row),
                     url=url(row),
-                    snippet=snippet(text(row), words),
+                    snippet=found or snippet(text(row), words),
                     rank=rank,
+                    detail=detail,
                 )
             )
     hits.sort(key=lambda hit: -hit.rank)
@@ -151,6 +156,30 @@ def _postgres(queryset, fields, query):
         .distinct()[:MAX_RESULTS]
     )
     return [(row, float(row.rank)) for row in rows]
+
+
+PART_NAMES = {".pdf": _("trang %(n)d"), ".pptx": _("trang chiếu %(n)d"), ".xlsx": _("trang tính %(n)d")}
+
+
+def document_passage(document: Document, words: list[str]) -> tuple[str, SafeString | None]:
+    """A document hit's line (its meeting; the page where the words are, or why its text is not searched)
+    and the passage of its text around them (None when they are only in its title)."""
+    detail = [_("Phiên họp: %(title)s") % {"title": document.meeting.title}]
+    Status = Document.TextStatus
+    if document.text_status not in {Status.EXTRACTED, Status.PARTIAL, Status.PENDING}:
+        detail.append(str(document.get_text_status_display()))
+    parts = [fold(part) for part in document.text.split(doctext.PART_BREAK)] if document.text else []
+    # The first part holding every word, else the first holding one.
+    best = next((i for i, part in enumerate(parts) if all(w in part for w in words)), None)
+    if best is None:
+        best = next((i for i, part in enumerate(parts) if any(w in part for w in words)), None)
+    if best is None:
+        return " · ".join(detail), None
+    kind = PurePath(document.file.name).suffix.lower()
+    if len(parts) > 1 or kind != ".docx":
+        name = PART_NAMES.get(kind, _("phần %(n)d"))
+        detail.append(str(name) % {"n": best + 1})
+    return " · ".join(detail), snippet(document.text.split(doctext.PART_BREAK)[best], words)
 
 
 def _folded(queryset, fields, words):

@@ -418,6 +418,13 @@ if min(FEEDBACK_PER_HOUR, FEEDBACK_MAX_CHARS) < 1 or FEEDBACK_MIN_SECONDS < 0:
         "FEEDBACK_PER_HOUR and FEEDBACK_MAX_CHARS must be positive, FEEDBACK_MIN_SECONDS not negative."
     )
 
+# --- Search inside documents (council/doctext.py, meetings/tasks.py) ---------------------------
+
+# Files larger than this are not read for search (a note says so); their titles still are.
+DOCUMENT_TEXT_MAX_BYTES = _read("DOCUMENT_TEXT_MAX_BYTES", env.int, default=15 * 1024 * 1024)
+# The most text kept per document (PostgreSQL's text search handles up to about 1 MB).
+DOCUMENT_TEXT_MAX_CHARS = _read("DOCUMENT_TEXT_MAX_CHARS", env.int, default=200_000)
+
 # --- Meeting notices (meetings/notices.py, meetings/tasks.py) ----------------------------------
 
 

@@ -137,13 +137,18 @@ def test_accessibility_statement(client):
     assert '<a href="/gop-y/">biểu mẫu Liên hệ – Góp ý</a>' in page
 
 
-def test_accessibility_statement_in_english_falls_back_to_no_blank(client):
+def test_new_pages_in_english(client):
     client.cookies["django_language"] = "en"
 
-    response = client.get(reverse("accessibility"))
+    statement = one_line(client.get(reverse("accessibility")).content.decode())
+    site_map = one_line(client.get(reverse("site_map")).content.decode())
+    feedback = one_line(client.get(reverse("feedback")).content.decode())
 
-    assert response.status_code == 200
-    assert '<html lang="en">' in response.content.decode()
+    assert '<h1 class="h3 mb-3">Accessibility statement</h1>' in statement
+    assert "Readable at 200 % zoom and on screens 320 pixels wide" in statement
+    assert '<h1 class="h3 mb-3">Site map</h1>' in site_map
+    assert '<h1 class="h3 mb-3">Contact – Feedback</h1>' in feedback
+    assert 'title="News (RSS)"' in feedback
 
 
 def test_images_take_their_alternative_text_from_their_captions(client):

@@ -5,6 +5,9 @@ are safe to run twice: a message whose mail is recorded as sent is not sent
 again). Messages are built in council.emails.
 """
 
+import logging
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +16,23 @@ from meetings.models import Meeting
 
 from . import emails, shells
 from .models import Article, Feedback
+
+logger = logging.getLogger(__name__)
+
+# Mail not sent this long after it was due is sent again by the sweep (a lost task, a broker
+# that was down); mail due for longer than a day is left alone (see the admin's dates).
+SWEEP_AFTER = timedelta(minutes=2)
+SWEEP_UNTIL = timedelta(days=1)
+
+
+def _enqueue(task, feedback_id: int) -> None:
+    """Hand a mail to Celery; if the broker is down, the sweep sends it later (the row is the truth)."""
+    try:
+        task.delay(feedback_id)
+    except Exception:
+        logger.warning(
+            "feedback %s: could not queue %s; the sweep will", feedback_id, task.name, exc_info=True
+        )
 
 
 def submit_feedback(
@@ -32,7 +52,7 @@ def submit_feedback(
     feedback.save()
     from . import tasks  # tasks import this module
 
-    transaction.on_commit(lambda: tasks.notify_secretariat.delay(feedback.pk))
+    transaction.on_commit(lambda: _enqueue(tasks.notify_secretariat, feedback.pk))
     return feedback
 
 
@@ -71,7 +91,7 @@ def answer_feedback(*, feedback: Feedback, answer: str, published: bool) -> bool
     if will_mail:
         from . import tasks
 
-        transaction.on_commit(lambda: tasks.send_feedback_answer.delay(feedback.pk))
+        transaction.on_commit(lambda: _enqueue(tasks.send_feedback_answer, feedback.pk))
     return will_mail
 
 
@@ -83,3 +103,26 @@ def send_answer(*, feedback_id: int) -> bool:
     emails.feedback_answer(feedback=feedback).send()
     Feedback.objects.filter(pk=feedback_id).update(answer_sent_at=timezone.now())
     return True
+
+
+def sweep_feedback(*, now=None) -> dict[str, int]:
+    """Queue again the mails of the last day that are overdue: notices to the secretariat, answers."""
+    from . import tasks
+
+    now = now or timezone.now()
+    recent = {"created_at__gt": now - SWEEP_UNTIL}
+    notices = list(
+        Feedback.objects.filter(notified_at=None, created_at__lt=now - SWEEP_AFTER, **recent).values_list(
+            "pk", flat=True
+        )
+    )
+    answers = list(
+        Feedback.objects.filter(answer_sent_at=None, answered_at__lt=now - SWEEP_AFTER, **recent)
+        .exclude(answer="")
+        .values_list("pk", flat=True)
+    )
+    for pk in notices:
+        _enqueue(tasks.notify_secretariat, pk)
+    for pk in answers:
+        _enqueue(tasks.send_feedback_answer, pk)
+    return {"notices": len(notices), "answers": len(answers)}

@@ -417,6 +417,11 @@ if min(FEEDBACK_PER_HOUR, FEEDBACK_MAX_CHARS) < 1 or FEEDBACK_MIN_SECONDS < 0:
     raise ImproperlyConfigured(
         "FEEDBACK_PER_HOUR and FEEDBACK_MAX_CHARS must be positive, FEEDBACK_MIN_SECONDS not negative."
     )
+CELERY_BEAT_SCHEDULE["council.sweep_feedback"] = {
+    "task": "council.sweep_feedback",
+    "schedule": 300.0,  # mails lost with a task or a broker that was down, every five minutes
+    "options": {"expires": 300},
+}
 
 # --- Search inside documents (council/doctext.py, meetings/tasks.py) ---------------------------
 
@@ -424,6 +429,11 @@ if min(FEEDBACK_PER_HOUR, FEEDBACK_MAX_CHARS) < 1 or FEEDBACK_MIN_SECONDS < 0:
 DOCUMENT_TEXT_MAX_BYTES = _read("DOCUMENT_TEXT_MAX_BYTES", env.int, default=15 * 1024 * 1024)
 # The most text kept per document (PostgreSQL's text search handles up to about 1 MB).
 DOCUMENT_TEXT_MAX_CHARS = _read("DOCUMENT_TEXT_MAX_CHARS", env.int, default=200_000)
+CELERY_BEAT_SCHEDULE["meetings.sweep_document_texts"] = {
+    "task": "meetings.sweep_document_texts",
+    "schedule": 600.0,  # documents whose reading was lost (a broker down at upload time)
+    "options": {"expires": 600},
+}
 
 # --- Meeting notices (meetings/notices.py, meetings/tasks.py) ----------------------------------
 

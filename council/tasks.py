@@ -36,3 +36,9 @@ def notify_secretariat(feedback_id: int) -> bool:
 def send_feedback_answer(feedback_id: int) -> bool:
     """Mail the secretariat's answer to the one who asked (once)."""
     return feedback.send_answer(feedback_id=feedback_id)
+
+
+@shared_task(name="council.sweep_feedback")
+def sweep_feedback() -> dict[str, int]:
+    """Beat's periodic job: feedback mails that were due but never went out."""
+    return feedback.sweep_feedback()

@@ -1,14 +1,18 @@
 """Workflows of the meetings app (notices have their own module, notices.py)."""
 
+import logging
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils.text import slugify
 
 from council import doctext
 from council.uploads import reencode_image, validate_image
 
 from .models import AgendaItem, Document, Meeting, Photo
+
+logger = logging.getLogger(__name__)
 
 
 def _free_slug(base: str) -> str:
@@ -84,8 +88,26 @@ def queue_document_text(*, document: Document) -> bool:
     Document.objects.filter(pk=document.pk).update(text_status=Document.TextStatus.PENDING)
     from . import tasks  # tasks import this module
 
-    transaction.on_commit(lambda: tasks.read_document_text.delay(document.pk))
+    transaction.on_commit(lambda: _enqueue_reading(tasks.read_document_text, document.pk))
     return True
+
+
+def _enqueue_reading(task, document_id: int) -> None:
+    # A broker that is down must not fail the upload: the sweep reads the document later.
+    try:
+        task.delay(document_id)
+    except Exception:
+        logger.warning("document %s: could not queue its reading; the sweep will", document_id, exc_info=True)
+
+
+def sweep_document_texts() -> int:
+    """Queue the reading of every document whose current file was not read yet; returns how many."""
+    from . import tasks
+
+    pending = list(Document.objects.exclude(file="").exclude(text_of=F("file")).values_list("pk", flat=True))
+    for pk in pending:
+        _enqueue_reading(tasks.read_document_text, pk)
+    return len(pending)
 
 
 def read_document_text(*, document_id: int) -> str:

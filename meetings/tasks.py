@@ -31,3 +31,9 @@ def sweep_notices() -> dict[str, int]:
 def read_document_text(document_id: int) -> str:
     """Read an uploaded document's text for search (see services.read_document_text)."""
     return services.read_document_text(document_id=document_id)
+
+
+@shared_task(name="meetings.sweep_document_texts")
+def sweep_document_texts() -> int:
+    """Beat's periodic job: documents whose reading was never queued or was lost."""
+    return services.sweep_document_texts()

@@ -278,3 +278,54 @@ def test_faq_is_empty_at_first(client):
     page = client.get(reverse("faq")).content.decode()
 
     assert "Chưa có câu hỏi nào được đăng." in page
+
+
+def test_feedback_kept_when_the_broker_is_down_and_mailed_by_the_sweep(
+    client, monkeypatch, eager_celery, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from kombu.exceptions import OperationalError
+
+    from council import feedback as service
+    from council import tasks
+
+    def broker_down(*args):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(tasks.notify_secretariat, "delay", broker_down)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = post(client)
+
+    assert response.status_code == 302
+    assert (Feedback.objects.get().notified_at, mail.outbox) == (None, [])
+    assert service.sweep_feedback() == {"notices": 0, "answers": 0}  # not overdue yet
+
+    assert service.sweep_feedback(now=timezone.now() + timedelta(minutes=3)) == {"notices": 1, "answers": 0}
+    assert [message.subject for message in mail.outbox] == ["Góp ý mới: Hỏi về báo cáo năm 2017"]
+    assert service.sweep_feedback(now=timezone.now() + timedelta(minutes=3)) == {"notices": 0, "answers": 0}
+    assert service.sweep_feedback(now=timezone.now() + timedelta(days=2)) == {"notices": 0, "answers": 0}
+
+
+def test_feedback_sweep_sends_answers_that_were_not_sent(eager_celery):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from council import feedback as service
+
+    now = timezone.now()
+    Feedback.objects.create(
+        name="A",
+        email="a@example.vn",
+        subject="S",
+        message="M",
+        notified_at=now,
+        answer="Đây.",
+        answered_at=now,
+    )
+
+    assert service.sweep_feedback(now=now + timedelta(minutes=3)) == {"notices": 0, "answers": 1}
+    assert [message.to for message in mail.outbox] == [["a@example.vn"]]

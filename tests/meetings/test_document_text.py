@@ -190,3 +190,24 @@ def test_command_queues_documents_not_read_yet(meeting, queued, django_capture_o
         call_command("read_document_texts", stdout=out)
 
     assert (queued, out.getvalue()) == ([waiting.pk], "1 documents queued\n")
+
+
+def test_upload_survives_a_broker_that_is_down_and_the_sweep_reads_it(
+    meeting, monkeypatch, eager_celery, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from meetings import tasks
+
+    def broker_down(*args):
+        raise OperationalError("Connection refused.")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(tasks.read_document_text, "delay", broker_down)
+        with django_capture_on_commit_callbacks(execute=True):
+            document = upload(meeting, pdf(PAGES), "bao-cao.pdf")
+
+    assert Document.objects.get(pk=document.pk).text_status == "pending"
+    assert services.sweep_document_texts() == 1
+    assert Document.objects.get(pk=document.pk).text == "\f".join(PAGES)
+    assert services.sweep_document_texts() == 0

@@ -211,3 +211,21 @@ def test_upload_survives_a_broker_that_is_down_and_the_sweep_reads_it(
     assert services.sweep_document_texts() == 1
     assert Document.objects.get(pk=document.pk).text == "\f".join(PAGES)
     assert services.sweep_document_texts() == 0
+
+
+def test_demo_report_sentence_is_found_with_its_meeting_and_page(
+    client, eager_celery, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", verbosity=0)
+
+    page = client.get(reverse("search"), {"q": "văn bản đầy đủ do Tổ giúp việc lưu giữ"}).content.decode()
+
+    assert ">Báo cáo tình hình triển khai Thông báo số 08/HĐCNTT</a>" in page
+    assert (
+        '<p class="small text-body-secondary mb-0">Phiên họp: '
+        "Phiên họp Hội đồng Giám đốc CNTT khu vực miền Trung – Tây Nguyên năm 2017 · trang 1</p>"
+    ) in page
+    assert "<mark>van</mark> <mark>ban</mark> <mark>day</mark> <mark>du</mark>" in page

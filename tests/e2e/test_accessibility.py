@@ -184,3 +184,21 @@ def test_keyboard_only_journey_skip_link_menu_search_vote_meeting_report(live_se
         page.keyboard.press("Enter")
     assert download.value.path().read_bytes()[:5] == b"%PDF-"
     context.close()
+
+
+def test_keyboard_opens_the_menu_on_a_narrow_screen(live_server, browser, demo_site):
+    context = browser.new_context(
+        locale="vi-VN", user_agent=BROWSER, viewport={"width": 320, "height": 640}, reduced_motion="reduce"
+    )
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+
+    toggler = tab_to(page, lambda f: f["tag"] == "button" and f["inNav"])
+    page.keyboard.press("Enter")
+    tab_to(page, lambda f: f["inNav"] and f["text"] == "Phiên họp")
+    page.screenshot(path=str(shot("keyboard-menu-320px")))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/phien-hop/")
+    context.close()
+
+    assert toggler["text"] == "Mở menu"

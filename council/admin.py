@@ -16,9 +16,9 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_prose_editor.fields import ProseEditorFormField
 
-from . import counter
+from . import counter, feedback
 from .kept_uploads import IMAGE_LIMITS, KeptFileInput, UploadsAdminMixin
-from .models import EDITOR_EXTENSIONS, Article, Category, DailyVisits
+from .models import EDITOR_EXTENSIONS, Article, Category, DailyVisits, Feedback, touch_page
 from .sanitize import clean_html
 from .uploads import clean_image_field, store_image
 from .versioning import ContentAdmin
@@ -219,6 +219,61 @@ admin.site.unregister(FlatPage)
 @admin.register(FlatPage)
 class CouncilFlatPageAdmin(ContentAdmin, FlatPageAdmin):
     form = FlatPageAdminForm
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        touch_page(obj)
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    """Messages from the public form: read them, answer (mailed to the sender), publish on Hỏi đáp."""
+
+    list_display = ["subject", "name", "email", "created_at", "is_answered", "published"]
+    list_select_related = ["meeting", "article"]
+    list_filter = ["published", ("answered_at", admin.EmptyFieldListFilter), "created_at"]
+    search_fields = ["subject", "message", "name", "email"]
+    date_hierarchy = "created_at"
+    fields = [
+        "name",
+        "email",
+        "subject",
+        "meeting",
+        "article",
+        "message",
+        "created_at",
+        "notified_at",
+        "answer",
+        "published",
+        "answered_at",
+        "answer_sent_at",
+    ]
+    readonly_fields = [
+        "name",
+        "email",
+        "subject",
+        "meeting",
+        "article",
+        "message",
+        "created_at",
+        "notified_at",
+        "answered_at",
+        "answer_sent_at",
+    ]
+
+    @admin.display(description=_("đã trả lời"), boolean=True)
+    def is_answered(self, item: Feedback) -> bool:
+        return bool(item.answer)
+
+    def has_add_permission(self, request) -> bool:
+        return False  # messages come from the public form only
+
+    def save_model(self, request, obj: Feedback, form, change: bool) -> None:
+        mailed = feedback.answer_feedback(
+            feedback=obj, answer=form.cleaned_data["answer"], published=form.cleaned_data["published"]
+        )
+        if mailed:
+            self.message_user(request, _("Câu trả lời sẽ được gửi đến %(email)s.") % {"email": obj.email})
 
 
 # Authenticator apps and recovery codes are enrolled with `manage.py enrol_two_factor`

@@ -1,5 +1,6 @@
 """The site's own data: news articles and visit statistics."""
 
+from django.contrib.flatpages.models import FlatPage
 from django.db import models
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -176,3 +177,84 @@ class DailyVisits(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.visits}"
+
+
+class FeedbackQuerySet(models.QuerySet):
+    def published(self):
+        """Answered messages the secretariat chose to publish as questions and answers."""
+        return self.filter(published=True).exclude(answer="")
+
+
+class Feedback(models.Model):
+    """A message sent through the public "Liên hệ – Góp ý" form, and the secretariat's answer."""
+
+    name = models.CharField(_("họ và tên"), max_length=120)
+    email = models.EmailField(_("thư điện tử"))
+    subject = models.CharField(_("tiêu đề"), max_length=200)
+    message = models.TextField(_("nội dung"))
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("về phiên họp"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feedback",
+    )
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("về bài viết"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feedback",
+    )
+    created_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)
+    notified_at = models.DateTimeField(_("đã báo Tổ giúp việc lúc"), null=True, blank=True, editable=False)
+    answer = models.TextField(
+        _("trả lời"),
+        blank=True,
+        help_text=_("Gửi đến người hỏi qua thư điện tử một lần, khi lưu câu trả lời đầu tiên."),
+    )
+    answered_at = models.DateTimeField(_("trả lời lúc"), null=True, blank=True, editable=False)
+    answer_sent_at = models.DateTimeField(_("đã gửi trả lời lúc"), null=True, blank=True, editable=False)
+    published = models.BooleanField(
+        _("đăng lên trang Hỏi đáp"),
+        default=False,
+        help_text=_("Câu hỏi (không kèm tên và địa chỉ thư) và câu trả lời hiện trên trang Hỏi đáp."),
+    )
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    objects = FeedbackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("góp ý")
+        verbose_name_plural = _("liên hệ – góp ý")
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def topic(self) -> Meeting | Article | None:
+        return self.meeting or self.article
+
+
+class PageDates(models.Model):
+    """When a council page (a flat page: About, Charter, Contact) was last changed."""
+
+    page = models.OneToOneField(
+        FlatPage, verbose_name=_("trang"), primary_key=True, on_delete=models.CASCADE, related_name="dates"
+    )
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("ngày cập nhật trang")
+        verbose_name_plural = _("ngày cập nhật trang")
+
+    def __str__(self) -> str:
+        return f"{self.page_id}: {self.updated_at}"
+
+
+def touch_page(page: FlatPage) -> None:
+    """Record that `page` changed now (its admin and the demo loader call this after saving it)."""
+    PageDates.objects.update_or_create(page=page)

@@ -14,6 +14,7 @@ import hashlib
 import html
 import re
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -28,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from meetings.models import Agreement, Document, Meeting
 from members.models import Member
 
-from . import shells
+from . import doctext, shells
 from .models import Article
 from .text import fold
 from .textsearch import CONFIG, Query, contains, matches, parse, words
@@ -49,6 +50,7 @@ class Hit:
     snippet: SafeString
     rank: float
     title_match: bool = False
+    detail: str = ""  # a document's meeting and the page where the words are
 
 
 def _sources():
@@ -78,6 +80,7 @@ def _sources():
             lambda d: d.title,
             lambda d: d.get_absolute_url(),
             lambda d: f"{d.number} {d.title} – {d.meeting.title}",
+            document_passage,
         ),
         (
             _("Thành viên"),
@@ -123,21 +126,23 @@ def search(query: str) -> list[Hit]:
     if not parsed:
         return []
     hits = []
-    for kind, queryset, model, title, url, text in _sources():
+    for kind, queryset, model, title, url, text, *passage in _sources():
         rows = (
             _postgres(queryset, parsed)
             if connection.vendor == "postgresql"
             else _folded(queryset, model, parsed)
         )
         for row, rank, title_match in rows:
+            detail, found = passage[0](row, parsed) if passage else ("", None)
             hits.append(
                 Hit(
                     kind=str(kind),
                     title=title(row),
                     url=url(row),
-                    snippet=snippet(text(row), parsed),
+                    snippet=found or snippet(text(row), parsed),
                     rank=rank,
                     title_match=title_match,
+                    detail=detail,
                 )
             )
     hits.sort(key=lambda hit: (not hit.title_match, -hit.rank))
@@ -174,6 +179,32 @@ def _postgres(queryset, query: Query):
         .order_by("-title_match", "-rank")[:MAX_RESULTS]
     )
     return [(row, float(row.rank), bool(row.title_match)) for row in rows]
+
+
+PART_NAMES = {".pdf": _("trang %(n)d"), ".pptx": _("trang chiếu %(n)d"), ".xlsx": _("trang tính %(n)d")}
+
+
+def document_passage(document: Document, query: Query) -> tuple[str, SafeString | None]:
+    """A document hit's line (its meeting; the page where the words are, or why its text is not searched)
+    and the passage of its text around them (None when they are only in its title)."""
+    detail = [_("Phiên họp: %(title)s") % {"title": document.meeting.title}]
+    Status = Document.TextStatus
+    if document.text_status not in {Status.EXTRACTED, Status.PARTIAL, Status.PENDING}:
+        detail.append(str(document.get_text_status_display()))
+    parts = [words(part) for part in document.text.split(doctext.PART_BREAK)] if document.text else []
+    # The first part that matches the whole query, else the first holding one of its words or phrases.
+    best = next((i for i, part in enumerate(parts) if matches(part, query)), None)
+    if best is None:
+        best = next(
+            (i for i, part in enumerate(parts) if any(contains(part, g) for g in query.required)), None
+        )
+    if best is None:
+        return " · ".join(detail), None
+    kind = PurePath(document.file.name).suffix.lower()
+    if len(parts) > 1 or kind != ".docx":
+        name = PART_NAMES.get(kind, _("phần %(n)d"))
+        detail.append(str(name) % {"n": best + 1})
+    return " · ".join(detail), snippet(document.text.split(doctext.PART_BREAK)[best], query)
 
 
 def _folded(queryset, model, query: Query):

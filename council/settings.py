@@ -453,6 +453,40 @@ COUNCIL_CONTACT_ADDRESS = _read(
     default="Tổ giúp việc Hội đồng, Sở Khoa học và Công nghệ thành phố Huế",
 )
 
+# --- Feedback ("Liên hệ – Góp ý", council/feedback.py) ------------------------------------------
+
+# Where new messages are announced; the secretariat answers from the admin.
+FEEDBACK_EMAIL = _read("FEEDBACK_EMAIL", env.str, default="") or COUNCIL_CONTACT_EMAIL
+# Spam kept out without a third-party service: a form sent sooner than this after it was
+# shown is refused (people take longer to type), as is one shown longer ago than the maximum.
+FEEDBACK_MIN_SECONDS = _read("FEEDBACK_MIN_SECONDS", env.int, default=4)
+FEEDBACK_MAX_AGE_SECONDS = _read("FEEDBACK_MAX_AGE_SECONDS", env.int, default=24 * 3600)
+# Messages one client address may send per hour (a provincial network is one NAT: generous).
+FEEDBACK_PER_HOUR = _read("FEEDBACK_PER_HOUR", env.int, default=10)
+# The longest message, in characters.
+FEEDBACK_MAX_CHARS = _read("FEEDBACK_MAX_CHARS", env.int, default=5000)
+if min(FEEDBACK_PER_HOUR, FEEDBACK_MAX_CHARS) < 1 or FEEDBACK_MIN_SECONDS < 0:
+    raise ImproperlyConfigured(
+        "FEEDBACK_PER_HOUR and FEEDBACK_MAX_CHARS must be positive, FEEDBACK_MIN_SECONDS not negative."
+    )
+CELERY_BEAT_SCHEDULE["council.sweep_feedback"] = {
+    "task": "council.sweep_feedback",
+    "schedule": 300.0,  # mails lost with a task or a broker that was down, every five minutes
+    "options": {"expires": 300},
+}
+
+# --- Search inside documents (council/doctext.py, meetings/tasks.py) ---------------------------
+
+# Files larger than this are not read for search (a note says so); their titles still are.
+DOCUMENT_TEXT_MAX_BYTES = _read("DOCUMENT_TEXT_MAX_BYTES", env.int, default=15 * 1024 * 1024)
+# The most text kept per document (PostgreSQL's text search handles up to about 1 MB).
+DOCUMENT_TEXT_MAX_CHARS = _read("DOCUMENT_TEXT_MAX_CHARS", env.int, default=200_000)
+CELERY_BEAT_SCHEDULE["meetings.sweep_document_texts"] = {
+    "task": "meetings.sweep_document_texts",
+    "schedule": 600.0,  # documents whose reading was lost (a broker down at upload time)
+    "options": {"expires": 600},
+}
+
 # --- Meeting notices (meetings/notices.py, meetings/tasks.py) ----------------------------------
 
 

@@ -60,6 +60,7 @@ NOT_SHOWN = {
     "meetings.Delivery",
     "meetings.Notice",
     "council.DailyVisits",
+    "council.Feedback",  # council.feedback refreshes the shells when it publishes an answer
     "members.User",
 }
 SHOWN_APPS = {"council", "meetings", "members", "polls", "flatpages"}

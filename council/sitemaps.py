@@ -2,6 +2,7 @@
 
 from django.contrib.flatpages.sitemaps import FlatPageSitemap
 from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
 
 from meetings.models import Agreement, Meeting
 from members.models import Member
@@ -32,6 +33,16 @@ class AgreementSitemap(Sitemap):
         return Agreement.objects.filter(published=True)
 
 
+class SectionSitemap(Sitemap):
+    """The site's own pages that are no database rows."""
+
+    def items(self) -> list[str]:
+        return ["feedback", "faq", "site_map", "accessibility"]
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+
 class MemberSitemap(Sitemap):
     def items(self):
         return Member.objects.filter(memberships__isnull=False).distinct()
@@ -43,4 +54,5 @@ SITEMAPS = {
     "thoa-thuan": AgreementSitemap,
     "thanh-vien": MemberSitemap,
     "trang": FlatPageSitemap,
+    "muc": SectionSitemap,
 }

@@ -1,9 +1,11 @@
 """The site's own pages: home, health check, error pages."""
 
 import logging
+import math
 from functools import cached_property
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.shortcuts import get_current_site
@@ -11,16 +13,19 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from meetings.models import Agreement, Document, Meeting, Photo
 
-from . import privatemedia, search, views_count
-from .models import Article, Category
+from . import feedback, privatemedia, ratelimit, search, views_count
+from .forms import FeedbackForm, fresh_stamp
+from .models import Article, Category, Feedback
+from .net import client_ip
 from .preview import StaffPreviewMixin
 from .sanitize import clean_html
 from .shells import ShellCachedMixin
@@ -142,7 +147,9 @@ class _FlatPage(TemplateView):
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         site_id = get_current_site(request).id
-        page = get_object_or_404(FlatPage, url=self.kwargs["url"], sites=site_id)
+        page = get_object_or_404(
+            FlatPage.objects.select_related("dates"), url=self.kwargs["url"], sites=site_id
+        )
         if page.registration_required and not request.user.is_authenticated:
             return redirect_to_login(request.path)
         # The title is plain text (the template escapes it); the content is HTML from the
@@ -266,3 +273,102 @@ def private_media(request: HttpRequest, path: str) -> HttpResponse:
     # A staff member may be looking at a draft: no shared cache may keep it.
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+class FeedbackView(FormView):
+    """The "Liên hệ – Góp ý" form. Not served from a shell: each page carries its own time stamp.
+
+    Every refusal shows the form again with what was typed and a Vietnamese
+    reason; a message sent redirects back here with a thank-you.
+    """
+
+    template_name = "council/feedback_form.html"
+    form_class = FeedbackForm
+
+    def get_initial(self) -> dict:
+        initial = {"started": fresh_stamp()}
+        topic = self.request.GET.get("ve", "")
+        if topic.partition("-")[0] in {"meeting", "article"}:
+            initial["topic"] = topic
+        return initial
+
+    def form_invalid(self, form: FeedbackForm, status: int = 200) -> HttpResponse:
+        if not form.stamp_usable:
+            form.data = form.data.copy()
+            form.data["started"] = fresh_stamp()
+        return self.render_to_response(self.get_context_data(form=form), status=status)
+
+    def form_valid(self, form: FeedbackForm) -> HttpResponse:
+        wait = ratelimit.seconds_to_wait(
+            f"feedback:{client_ip(self.request)}", limit=settings.FEEDBACK_PER_HOUR, window=3600
+        )
+        if wait:
+            form.add_error(
+                None,
+                _(
+                    "Từ địa chỉ mạng của bạn đã có nhiều góp ý trong giờ qua (tối đa %(limit)d mỗi giờ). "
+                    "Nội dung vẫn còn dưới đây: xin gửi lại sau %(minutes)d phút."
+                )
+                % {"limit": settings.FEEDBACK_PER_HOUR, "minutes": max(1, math.ceil(wait / 60))},
+            )
+            return self.form_invalid(form, status=429)
+        data = form.cleaned_data
+        feedback.submit_feedback(
+            name=data["name"],
+            email=data["email"],
+            subject=data["subject"],
+            message=data["message"],
+            topic=data["topic"],
+        )
+        messages.success(
+            self.request,
+            _("Cảm ơn bạn đã góp ý. Tổ giúp việc Hội đồng sẽ trả lời qua thư điện tử %(email)s.")
+            % {"email": data["email"]},
+        )
+        return redirect("feedback")
+
+
+class FaqView(ShellCachedMixin, ListView):
+    """ "Hỏi đáp": the questions the secretariat answered and chose to publish."""
+
+    template_name = "council/feedback_list.html"
+    context_object_name = "questions"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return (
+            Feedback.objects.published()
+            .select_related("meeting", "article")
+            .only(
+                "subject",
+                "message",
+                "answer",
+                "answered_at",
+                "created_at",
+                "meeting__title",
+                "meeting__slug",
+                "article__title",
+                "article__slug",
+            )
+            .order_by("-answered_at", "-pk")
+        )
+
+
+class SiteMapView(ShellCachedMixin, TemplateView):
+    """ "Sơ đồ trang": every public section, the meetings by year, the news categories."""
+
+    template_name = "council/site_map.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["meetings"] = (
+            Meeting.objects.public().order_by("-year", "-starts_at").only("title", "slug", "year")
+        )
+        context["categories"] = Category.objects.all()
+        return context
+
+
+class AccessibilityView(ShellCachedMixin, TemplateView):
+    """ "Tuyên bố về khả năng tiếp cận": what the site does for accessibility, and whom to tell."""
+
+    template_name = "council/accessibility.html"

@@ -154,9 +154,10 @@ class RecommendationAdmin(ContentAdmin):
 
 @admin.register(Document)
 class DocumentAdmin(UploadsAdminMixin, ContentAdmin):
-    list_display = ["title", "number", "kind", "meeting", "published"]
+    list_display = ["title", "number", "kind", "meeting", "published", "text_status"]
     list_select_related = ["meeting"]
-    list_filter = ["kind", "published", "meeting"]
+    list_filter = ["kind", "published", "text_status", "meeting"]
+    readonly_fields = ["text_status"]
     search_fields = ["title", "number", "meeting__title"]
     autocomplete_fields = ["meeting"]
     prepopulated_fields = {"slug": ["title"]}

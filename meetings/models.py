@@ -188,7 +188,7 @@ class DocumentQuerySet(SearchIndexedQuerySet):
 class Document(SearchIndexed):
     """A report, minutes or other file of a meeting."""
 
-    SEARCH_FIELDS = {"A": ["title"], "B": ["number", "meeting__title"]}
+    SEARCH_FIELDS = {"A": ["title"], "B": ["number", "meeting__title"], "C": ["text"]}
 
     class Kind(models.TextChoices):
         REPORT = "report", _("Báo cáo")
@@ -196,6 +196,14 @@ class Document(SearchIndexed):
         CONCLUSION = "conclusion", _("Thông báo kết luận")
         PRESENTATION = "presentation", _("Tham luận, trình chiếu")
         OTHER = "other", _("Khác")
+
+    class TextStatus(models.TextChoices):
+        PENDING = "pending", _("Đang chờ đọc nội dung")
+        EXTRACTED = "extracted", _("Tìm được trong toàn văn")
+        PARTIAL = "partial", _("Tệp rất dài: chỉ tìm được trong phần đầu")
+        NO_TEXT = "no_text", _("Tệp không có lớp chữ (bản quét): chỉ tìm theo tiêu đề")
+        TOO_LARGE = "too_large", _("Tệp quá lớn để đọc nội dung: chỉ tìm theo tiêu đề")
+        UNREADABLE = "unreadable", _("Không đọc được nội dung tệp: chỉ tìm theo tiêu đề")
 
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("phiên họp"), on_delete=models.CASCADE, related_name="documents"
@@ -213,6 +221,13 @@ class Document(SearchIndexed):
     published = models.BooleanField(_("công khai"), default=False)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    # The file's text for search, read by a task after each upload (council.doctext):
+    # its parts (a PDF's pages, slides, sheets) separated by form feeds.
+    text = models.TextField(_("nội dung chữ"), blank=True, editable=False)
+    text_status = models.CharField(
+        _("tìm kiếm trong tệp"), max_length=16, choices=TextStatus, default=TextStatus.PENDING, editable=False
+    )
+    text_of = models.CharField(_("nội dung chữ của tệp"), max_length=255, blank=True, editable=False)
 
     objects = DocumentQuerySet.as_manager()
 

@@ -1,13 +1,18 @@
 """Workflows of the meetings app (notices have their own module, notices.py)."""
 
+import logging
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils.text import slugify
 
+from council import doctext
 from council.uploads import reencode_image, validate_image
 
-from .models import AgendaItem, Meeting, Photo
+from .models import AgendaItem, Document, Meeting, Photo
+
+logger = logging.getLogger(__name__)
 
 
 def _free_slug(base: str) -> str:
@@ -71,3 +76,56 @@ def add_photos(*, meeting: Meeting, files, credit: str = "") -> list[Photo]:
             )
             for index, upload in enumerate(files)
         ]
+
+
+def queue_document_text(*, document: Document) -> bool:
+    """After the commit, have a task read the text of `document`'s file, if it is not that file's already.
+
+    Marks the document pending; True if a task was queued.
+    """
+    if not document.file or document.text_of == document.file.name:
+        return False
+    Document.objects.filter(pk=document.pk).update(text_status=Document.TextStatus.PENDING)
+    from . import tasks  # tasks import this module
+
+    transaction.on_commit(lambda: _enqueue_reading(tasks.read_document_text, document.pk))
+    return True
+
+
+def _enqueue_reading(task, document_id: int) -> None:
+    # A broker that is down must not fail the upload: the sweep reads the document later.
+    try:
+        task.delay(document_id)
+    except Exception:
+        logger.warning("document %s: could not queue its reading; the sweep will", document_id, exc_info=True)
+
+
+def sweep_document_texts() -> int:
+    """Queue the reading of every document whose current file was not read yet; returns how many."""
+    from . import tasks
+
+    pending = list(Document.objects.exclude(file="").exclude(text_of=F("file")).values_list("pk", flat=True))
+    for pk in pending:
+        _enqueue_reading(tasks.read_document_text, pk)
+    return len(pending)
+
+
+def read_document_text(*, document_id: int) -> str:
+    """Read the text of a document's file for search and store it; returns the status stored.
+
+    Safe to run twice, and against a race with a new upload: the row is updated
+    only if its file is still the one that was read. A missing row or file stores nothing.
+    """
+    document = Document.objects.filter(pk=document_id).only("file").first()
+    if document is None or not document.file:
+        return ""
+    name = document.file.name
+    try:
+        with document.file.open("rb") as file:
+            extracted = doctext.extract(file, name=name, size=document.file.size)
+    except FileNotFoundError:
+        return ""
+    Document.objects.filter(pk=document_id, file=name).update(
+        text=extracted.text, text_status=extracted.status, text_of=name
+    )
+    return extracted.status

@@ -1,8 +1,8 @@
-"""Celery tasks of the meetings app: thin wrappers around meetings.notices."""
+"""Celery tasks of the meetings app: thin wrappers around meetings.notices and meetings.services."""
 
 from celery import shared_task
 
-from . import notices
+from . import notices, services
 
 
 @shared_task(name="meetings.deliver_notice", bind=True, acks_late=True, max_retries=None)
@@ -25,3 +25,15 @@ def deliver_notice(self, delivery_id: int) -> str:
 def sweep_notices() -> dict[str, int]:
     """Beat's periodic job: scheduled notices, reminders, deliveries lost with a worker."""
     return notices.sweep()
+
+
+@shared_task(name="meetings.read_document_text", acks_late=True)
+def read_document_text(document_id: int) -> str:
+    """Read an uploaded document's text for search (see services.read_document_text)."""
+    return services.read_document_text(document_id=document_id)
+
+
+@shared_task(name="meetings.sweep_document_texts")
+def sweep_document_texts() -> int:
+    """Beat's periodic job: documents whose reading was never queued or was lost."""
+    return services.sweep_document_texts()

@@ -41,7 +41,7 @@ from django.test import RequestFactory, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 
-from council.models import Article
+from council.models import Article, Feedback
 from council.permissions import SECRETARIAT_GROUP
 from council.versioning import ContentAdmin
 from meetings.models import Delivery
@@ -365,6 +365,7 @@ def make_missing_objects(member) -> None:
         registration_required=True,
     )
     page.sites.add(Site.objects.get_current())
+    Feedback.objects.create(name="Khách", email="khach@example.vn", subject="Góp ý", message="Nội dung")
 
 
 # --- Helpers ---------------------------------------------------------------------------------

@@ -72,6 +72,10 @@ def public_pages() -> list[str]:
         "/gioi-thieu/",
         "/quy-che-hoat-dong/",
         "/lien-he/",
+        "/gop-y/",
+        "/hoi-dap/",
+        "/so-do-trang/",
+        "/kha-nang-tiep-can/",
         "/sitemap.xml",
         "/robots.txt",
     ]

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
 
+from council.models import touch_page
+
 PAGES = {
     "/gioi-thieu/": (
         "Giới thiệu",
@@ -38,3 +40,4 @@ def load() -> None:
     for url, (title, content) in PAGES.items():
         page, _ = FlatPage.objects.update_or_create(url=url, defaults={"title": title, "content": content})
         page.sites.add(site)
+        touch_page(page)

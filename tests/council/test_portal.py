@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from council.models import PageDates
 from meetings.models import Meeting
+from tests.admin_forms import version_token
 from tests.factories import ArticleFactory, CategoryFactory, MeetingFactory
 from tests.test_query_counts import public_pages
 
@@ -105,9 +106,11 @@ def test_council_page_shows_when_it_was_last_changed_in_the_admin(admin_client, 
     page.sites.add(Site.objects.get_current())
     assert "Cập nhật lần cuối" not in client.get("/gioi-thieu/").content.decode()
 
+    url = reverse("admin:flatpages_flatpage_change", args=[page.pk])
     response = admin_client.post(
-        reverse("admin:flatpages_flatpage_change", args=[page.pk]),
+        url,
         {
+            **version_token(admin_client, url),
             "url": "/gioi-thieu/",
             "title": "Giới thiệu",
             "content": "<p>Mới</p>",

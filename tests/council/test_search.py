@@ -12,6 +12,7 @@ from council.models import Article
 from council.textsearch import Query, parse
 from meetings.models import Agreement, Document, Meeting
 from members.models import Member
+from tests.admin_forms import version_token
 from tests.factories import (
     ArticleFactory,
     MeetingFactory,
@@ -313,13 +314,17 @@ def test_rows_citing_an_edited_row_are_refreshed():
     meeting.refresh_from_db()
     # Behind the models' back, as a rename in one statement would be.
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE members_province SET name = 'Quảng Trị' WHERE id = %s", [province.pk])
+        cursor.execute("UPDATE members_province SET name = 'Quảng Trị mới' WHERE id = %s", [province.pk])
     province.refresh_from_db()
 
     assert textsearch.refresh_citing_search_vectors(meeting) == 2  # its document and its article
     assert textsearch.refresh_citing_search_vectors(province) == 3  # the meeting, the article, the member
     assert [h.title for h in search.search("thuong nien")] == ["Phiên họp thường niên", "Báo cáo"]
-    assert {h.title for h in search.search("quang tri")} == {meeting.title, article.title, member.full_name}
+    assert {h.title for h in search.search("quang tri moi")} == {
+        meeting.title,
+        article.title,
+        member.full_name,
+    }
 
 
 @pytest.mark.postgres
@@ -328,10 +333,17 @@ def test_renaming_a_province_in_the_admin_refreshes_what_cites_it(client):
     member = MemberFactory(full_name="Đinh Văn B", organisation=OrganisationFactory(province=province))
     client.force_login(UserFactory(username="admin", is_staff=True, is_superuser=True))
 
+    url = f"/admin/members/province/{province.pk}/change/"
     response = client.post(
-        f"/admin/members/province/{province.pk}/change/",
-        {"name": "Phú Thọ", "slug": "hoa-binh", "region": province.region, "order": province.order},
+        url,
+        {
+            **version_token(client, url),
+            "name": "Phú Thọ (cũ)",
+            "slug": "hoa-binh",
+            "region": province.region,
+            "order": province.order,
+        },
     )
 
     assert response.status_code == 302
-    assert [h.title for h in search.search("phu tho")] == [member.full_name]
+    assert [h.title for h in search.search("phu tho cu")] == [member.full_name]

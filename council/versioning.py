@@ -72,7 +72,8 @@ class VersionTokenForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk is not None and self.snapshot_of is not None:
+        # A bound form sends back the token it came with; only a form being opened needs a new one.
+        if not self.is_bound and self.instance.pk is not None and self.snapshot_of is not None:
             self.fields[TOKEN_FIELD].initial = signing.dumps(
                 self.snapshot_of(self.instance), salt=SALT, compress=True
             )

@@ -219,3 +219,26 @@ def test_a_meeting_saved_again_after_adding_several_photos_and_deleting_one(clie
     assert meeting.photos.count() == 4
     page = client.get(change_url(meeting))
     assert client.post(change_url(meeting), form_fields(page.text, "meeting_form")).status_code == 302
+
+
+def test_file_validators_check_new_uploads_and_pass_stored_files(demo):
+    from django.core.exceptions import ValidationError
+
+    from council.documents import validate_document
+    from council.uploads import validate_image
+    from meetings.models import Document, Photo
+
+    photo = Photo.objects.order_by("pk").first()
+    document = Document.objects.order_by("pk").first()
+    photo.full_clean()  # the stored files are not reopened (they were checked when they came)
+    document.full_clean()
+
+    with pytest.raises(ValidationError):
+        validate_image(SimpleUploadedFile("gia.jpg", b"not an image", content_type="image/jpeg"))
+    photo.image = SimpleUploadedFile("gia.jpg", b"not an image", content_type="image/jpeg")
+    with pytest.raises(ValidationError):
+        photo.full_clean()
+    document.file = SimpleUploadedFile("gia.pdf", b"<html>", content_type="application/pdf")
+    with pytest.raises(ValidationError):
+        document.full_clean()
+    validate_document(pdf())

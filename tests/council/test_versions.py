@@ -7,13 +7,22 @@ import re
 import pytest
 import reversion
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from reversion.models import Version
 
 from council.models import Article
 from council.permissions import SECRETARIAT_GROUP
+from meetings.models import Meeting
 from tests.admin_forms import form_fields
-from tests.factories import ArticleFactory, CategoryFactory, MeetingFactory, ProvinceFactory, UserFactory
+from tests.factories import (
+    ArticleFactory,
+    CategoryFactory,
+    MeetingFactory,
+    ProvinceFactory,
+    UserFactory,
+    png_bytes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -223,3 +232,27 @@ def test_the_version_pages_speak_vietnamese(client, secretary):
         assert found == [], f"{name}: {found}"
     assert "Khôi phục bài viết đã xóa" in html.unescape(pages["recover list"].text)
     assert "So sánh hai bản" in html.unescape(pages["compare"].text)
+
+
+def test_a_deleted_meeting_is_recovered_with_its_agenda_and_photos(client, secretary, settings, tmp_path):
+    meeting = MeetingFactory(title="Phiên họp bị xóa nhầm")
+    meeting.agenda_items.create(title="Khai mạc", order=1)
+    change = reverse("admin:meetings_meeting_change", args=[meeting.pk])
+    data = form_fields(client.get(change).text, "meeting_form")
+    data |= {"new_photos": [SimpleUploadedFile("anh.png", png_bytes(), content_type="image/png")]}
+    assert client.post(change, data).status_code == 302  # the version holds the photo added with it
+    data = form_fields(client.get(change).text, "meeting_form")
+    assert client.post(change, data).status_code == 302
+    photo = meeting.photos.get()
+    pk = meeting.pk
+    delete = reverse("admin:meetings_meeting_delete", args=[pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+
+    recover = reverse("admin:meetings_meeting_recover", args=[Version.objects.get_deleted(Meeting).get().pk])
+    response = client.post(recover, form_fields(client.get(recover).text, "meeting_form"))
+
+    assert response.status_code == 302
+    recovered = Meeting.objects.get(pk=pk)
+    assert list(recovered.agenda_items.values_list("title", flat=True)) == ["Khai mạc"]
+    assert recovered.photos.get().image.name == photo.image.name
+    assert recovered.photos.get().image.storage.exists(photo.image.name)

@@ -31,6 +31,7 @@ from django.core.management import call_command
 from django.db import models
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
+from reversion.models import Version
 
 from council.models import Article
 from council.permissions import SECRETARIAT_GROUP
@@ -196,7 +197,9 @@ def secretariat_models(user) -> list:
     return visible
 
 
-STANDARD_SUFFIXES = ("changelist", "add", "change", "history", "delete", "autocomplete")
+# The comparison of two versions needs two of them, chosen in the history, and the
+# recovery form a deleted row: their words are checked by tests/council/test_versions.py.
+STANDARD_SUFFIXES = ("changelist", "add", "change", "history", "delete", "autocomplete", "compare", "recover")
 
 
 def admin_urls(model, model_admin, obj) -> list[tuple[str, str]]:
@@ -216,14 +219,27 @@ def admin_urls(model, model_admin, obj) -> list[tuple[str, str]]:
         name = getattr(pattern, "name", None)
         if not name or name.endswith(STANDARD_SUFFIXES) or not name.startswith(info[len("admin:") :]):
             continue
-        try:
-            url = reverse(f"admin:{name}")
-        except NoReverseMatch:
-            if obj is None:
-                continue
-            url = reverse(f"admin:{name}", args=[obj.pk])
-        pages.append((name, url))
+        url = reverse_own_view(name, obj)
+        if url is not None:
+            pages.append((name, url))
     return pages
+
+
+def reverse_own_view(name: str, obj) -> str | None:
+    """The URL of a ModelAdmin's own view: with no argument, the object's key, or a version of it
+    (django-reversion's pages: a version of the object, or a version to recover)."""
+    version = Version.objects.get_for_object(obj).first() if obj is not None else None
+    candidates = [[]]
+    if obj is not None:
+        candidates.append([obj.pk])
+    if version is not None:
+        candidates += [[obj.pk, version.pk], [version.pk]]
+    for args in candidates:
+        try:
+            return reverse(f"admin:{name}", args=args)
+        except NoReverseMatch:
+            continue
+    return None
 
 
 def filter_links(html: str) -> list[str]:
@@ -252,6 +268,8 @@ def with_errors(model, values: dict) -> dict:
 @pytest.mark.django_db
 def test_every_admin_page_of_the_secretariat_is_in_vietnamese(secretary_client):
     call_command("load_demo", verbosity=0)
+    # A first version of every row, so that the version pages have something to show.
+    call_command("createinitialrevisions", verbosity=0)
     client = secretary_client
     models = secretariat_models(client.user)
     assert len(models) >= 10

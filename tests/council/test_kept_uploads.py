@@ -228,7 +228,7 @@ def test_a_new_choice_replaces_the_kept_file(secretariat):
         data | case["mend"] | {"cover__kept": kept_references(html, "cover"), "cover": image("moi-hon.png")},
     )
 
-    assert Article.objects.get(slug="tin-moi").cover.name.startswith("news/") is True
+    assert Article.objects.get(slug="tin-moi").cover.name.startswith("private/news/") is True
     assert "moi-hon" in Article.objects.get(slug="tin-moi").cover.name
 
 

@@ -43,7 +43,10 @@ $(STAMP): requirements.txt requirements-dev.txt | $(PY)
 
 install: python-version $(STAMP)
 
+# compilemessages skips a catalogue whose .mo looks newer than its .po (as after a
+# checkout or a merge): touch the .po files so that the .mo always follows them.
 compilemessages: install
+	touch locale/*/LC_MESSAGES/*.po
 	$(MANAGE) compilemessages --locale en --locale vi --ignore '.venv/*' >/dev/null
 
 # The project's own strings are written in Vietnamese: only `en` is extracted from the source.

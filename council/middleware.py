@@ -6,9 +6,13 @@ from collections.abc import Callable
 
 import redis
 from django.conf import settings
+from django.contrib import messages
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
-from . import counter
+from . import breaker, counter
+from .cache import redis_failing
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +34,7 @@ class OnlineCounterMiddleware:
             try:
                 self._record(request, response)
             except redis.RedisError as error:  # the page matters more than the counter
-                logger.warning("online counter: %s", error)
+                logger.debug("online counter: %s", error)  # council.breaker logs the failure once
         return response
 
     @staticmethod
@@ -81,3 +85,62 @@ def _read_cookie(value: str) -> tuple[str | None, float | None]:
     if not visitor or not seen.isdigit() or len(visitor) > 40:
         return None, None
     return visitor, float(seen)
+
+
+class DatabaseDownMiddleware:
+    """PostgreSQL unreachable: the maintenance page (503, Retry-After) at once, never a 500 or a wait.
+
+    A connection or interface error anywhere in a view opens the database
+    breaker (council.breaker): for DATABASE_BREAKER_SECONDS every page but
+    /healthz is the maintenance page without even trying the database.
+    Static files never get here (WhiteNoise answers them before).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from .views import service_unavailable
+
+        if breaker.database.is_open and request.path != "/healthz":
+            return service_unavailable(request)
+        response = self.get_response(request)
+        if breaker.database.failing and response.status_code < 500:
+            breaker.database.succeed()
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from .views import service_unavailable
+
+        if isinstance(exception, OperationalError | InterfaceError):
+            breaker.database.trip(exception)
+            return service_unavailable(request)
+        return None
+
+
+class SessionLostMiddleware:
+    """While Redis is unreachable, a visitor who had a session is told to sign in again.
+
+    Their session cannot be read (council.sessions), so they are a guest for
+    now: better said plainly than left to wonder where their account went.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+            and settings.SESSION_ENGINE == "council.sessions"
+            and redis_failing()
+            and request.method in {"GET", "HEAD"}
+        ):
+            messages.warning(
+                request,
+                _(
+                    "Hệ thống tạm thời không đọc được phiên đăng nhập của bạn. "
+                    "Vui lòng đăng nhập lại sau ít phút."
+                ),
+                fail_silently=True,
+            )
+        return self.get_response(request)

@@ -38,6 +38,8 @@ from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from . import breaker
+from .cache import redis_failing
 from .held import Held
 
 VERSION_KEY = "shells:content-version"
@@ -137,11 +139,18 @@ _version = Held(seconds=1.0)
 _kept = Held(seconds=60, max_entries=500)
 
 
-def content_version() -> str:
-    """Changes whenever something shown on public pages is saved (see content_changed)."""
+def content_version() -> str | None:
+    """Changes whenever something shown on public pages is saved (see content_changed).
+
+    None while Redis is unreachable: no process can learn of another's saves
+    then, so pages are rendered from the database, without shells.
+    """
     if (held := _version.current()) is not None:
         return held[0]
-    return _version.keep(_read_content_version())
+    version = _read_content_version()
+    if redis_failing():
+        return None
+    return _version.keep(version)
 
 
 def _read_content_version() -> str:
@@ -151,6 +160,13 @@ def _read_content_version() -> str:
         if not cache.add(VERSION_KEY, version, timeout=None):
             version = cache.get(VERSION_KEY) or version
     return version
+
+
+@breaker.redis.on_recovery
+def _forget_shells() -> None:
+    """Redis is back: shells kept from before it failed may predate saves made since."""
+    _version.forget()
+    _kept.forget_all()
 
 
 def key_for(request: HttpRequest) -> tuple:
@@ -184,6 +200,8 @@ class ShellCachedMixin:
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         key = key_for(request)
+        if key[0] is None:  # no content version: rendered afresh, nothing kept
+            return super().get(request, *args, **kwargs)
         if (kept := _kept.current(key)) is not None:
             shell, note = kept[0]
             self.served_from_shell(request, note)

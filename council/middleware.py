@@ -7,12 +7,12 @@ from collections.abc import Callable
 import redis
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import SESSION_KEY
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from . import breaker, counter
-from .cache import redis_failing
 
 logger = logging.getLogger(__name__)
 
@@ -129,12 +129,7 @@ class SessionLostMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if (
-            settings.SESSION_COOKIE_NAME in request.COOKIES
-            and settings.SESSION_ENGINE == "council.sessions"
-            and redis_failing()
-            and request.method in {"GET", "HEAD"}
-        ):
+        if self._lost_session(request):
             messages.warning(
                 request,
                 _(
@@ -144,3 +139,15 @@ class SessionLostMiddleware:
                 fail_silently=True,
             )
         return self.get_response(request)
+
+    @staticmethod
+    def _lost_session(request: HttpRequest) -> bool:
+        if (
+            settings.SESSION_COOKIE_NAME not in request.COOKIES
+            or settings.SESSION_ENGINE != "council.sessions"
+            or request.method not in {"GET", "HEAD"}
+        ):
+            return False
+        # Read it now (the page would anyway, for the account links).
+        request.session.get(SESSION_KEY)
+        return request.session.lost

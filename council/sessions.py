@@ -3,9 +3,9 @@
 Django's cache session store cannot tell a missing session from an
 unreachable cache, and when creating one it tries ten thousand keys before
 failing with an error. While Redis is unreachable (council.breaker) this
-store neither reads nor writes: the visitor is a guest for the moment, and
-`council.middleware.SessionLostMiddleware` tells a visitor who had a session
-to sign in again once Redis is back.
+store neither reads nor writes: the visitor is a guest for the moment (their
+cookie is kept, and with it the session once Redis is back), and
+`council.middleware.SessionLostMiddleware` tells them so.
 """
 
 from django.contrib.sessions.backends import cache as cache_sessions
@@ -14,6 +14,19 @@ from .cache import redis_failing
 
 
 class SessionStore(cache_sessions.SessionStore):
+    # True when the visitor's session could not be read because Redis is unreachable.
+    lost = False
+
+    def load(self) -> dict:
+        key = self._session_key
+        data = super().load()
+        if key is not None and not data and redis_failing():
+            # Kept, so that the cookie is kept: the session is still in Redis
+            # and the member is signed in again as soon as Redis is back.
+            self._session_key = key
+            self.lost = True
+        return data
+
     def create(self) -> None:
         if redis_failing():
             # A key for the cookie, nothing stored: the next request starts afresh.

@@ -151,6 +151,9 @@ IS_POSTGRESQL = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql
 DATABASE_CONNECT_TIMEOUT = _read("DATABASE_CONNECT_TIMEOUT", env.int, default=2)
 if IS_POSTGRESQL:
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DATABASE_CONNECT_TIMEOUT
+# Seconds a web request waits for PostgreSQL to answer a query before the visitor
+# gets the maintenance page (council.dbwait; 0: no bound). Workers and commands wait as long as needed.
+DATABASE_READ_TIMEOUT = _read("DATABASE_READ_TIMEOUT", env.float, default=5.0)
 # After the database failed to answer, every page is the maintenance page for
 # this long without trying it again (council.middleware.DatabaseDownMiddleware).
 DATABASE_BREAKER_SECONDS = _read("DATABASE_BREAKER_SECONDS", env.float, default=2.0)

@@ -8,8 +8,6 @@ enqueued, nothing waits and nothing fails, and the periodic sweep
 
 import logging
 
-from django.conf import settings
-
 from . import breaker
 
 logger = logging.getLogger(__name__)
@@ -20,7 +18,7 @@ def enqueue(task, *args) -> bool:
 
     Without a broker (tasks run inline) the task simply runs, and its errors propagate.
     """
-    if settings.CELERY_TASK_ALWAYS_EAGER:
+    if task.app.conf.task_always_eager:
         task.delay(*args)
         return True
     if not breaker.redis.allows():

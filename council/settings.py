@@ -263,6 +263,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Enqueueing from a web request must not wait on a dead broker (council.breaker.enqueue).
     "socket_timeout": REDIS_SOCKET_TIMEOUT,
     "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+    # One attempt, no pause, when a producer connects (workers keep their own retry loop).
+    "max_retries": 1,
+    "interval_start": 0,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

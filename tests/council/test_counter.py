@@ -179,3 +179,18 @@ def test_staff_page_charts_the_copied_days(admin_client):
     assert response.status_code == 200
     assert "Cao nhất: 1.234 lượt/ngày." in response.content.decode()
     assert len(response.context["chart"]["bars"]) == 90
+
+
+@pytest.mark.redis
+def test_sidebar_shows_dashes_while_redis_fails(client):
+    import re
+
+    from council import breaker
+
+    breaker.redis.trip("Redis stopped")
+
+    response = client.get("/")
+
+    assert re.findall(r'data-count="(\w+)">([^<]*)<', response.content.decode()) == [
+        (name, "—") for name in ("guests", "members", "online", "today", "total")
+    ]

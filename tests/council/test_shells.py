@@ -163,3 +163,23 @@ def test_a_council_page_for_members_only_still_sends_guests_to_log_in(client):
     assert "Số nội bộ." in member.get("/lien-he/").content.decode()  # from the members' shell
     response = client.get("/lien-he/")
     assert response.status_code == 302 and "/tai-khoan/dang-nhap/" in response["Location"]
+
+
+def test_pages_are_rendered_from_the_database_while_redis_fails(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from council import breaker
+
+    meeting = MeetingFactory(title="Phiên họp năm 2026")
+    breaker.redis.trip("Redis stopped")
+
+    with CaptureQueriesContext(connection) as first:
+        client.get(meeting.get_absolute_url())
+    with CaptureQueriesContext(connection) as second:
+        response = client.get(meeting.get_absolute_url())
+
+    # No process could learn of another's saves: nothing is kept, each page is rendered afresh.
+    assert "Phiên họp năm 2026" in response.content.decode()
+    assert (len(first) > 0, len(second) > 0) == (True, True)
+    assert stored_shells() == []

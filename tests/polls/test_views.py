@@ -406,3 +406,19 @@ def test_a_polls_page_from_its_shell_shows_each_visitor_their_own_block(
     assert 'name="choice"' in theirs.content.decode()
     assert "Tổng số phiếu: 1" in text_of(mine)
     assert mine["Vary"].count("Accept") == 1
+
+
+@pytest.mark.redis
+def test_votes_are_recorded_and_still_limited_while_redis_fails(client, settings):
+    from council import breaker
+
+    settings.POLLS_VOTES_PER_MINUTE = 2
+    polls = [poll_with_choices("Có", "Không") for _ in range(3)]
+    breaker.redis.trip("Redis stopped")
+
+    answers = [client.post(vote_url(poll), {"choice": choices[0].pk}, **JSON) for poll, choices in polls]
+
+    # The limit is counted in this process meanwhile; the database still decides each vote.
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert [a.json()["ok"] for a in answers] == [True, True, False]
+    assert Vote.objects.count() == 2

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -139,17 +140,24 @@ _version = Held(seconds=1.0)
 _kept = Held(seconds=60, max_entries=500)
 
 
-def content_version() -> str | None:
+# Saves made in this process while Redis was unreachable (see content_version).
+_local_saves = 0
+
+
+def content_version() -> str:
     """Changes whenever something shown on public pages is saved (see content_changed).
 
-    None while Redis is unreachable: no process can learn of another's saves
-    then, so pages are rendered from the database, without shells.
+    While Redis is unreachable no process can learn of another's saves, so
+    the version is this process's own and changes every second (and at once
+    with a save made here): pages are rendered from the database again every
+    second, which is as soon as a save elsewhere shows when Redis is well
+    (each process holds the shared version for a second, `_version`).
     """
     if (held := _version.current()) is not None:
         return held[0]
     version = _read_content_version()
     if redis_failing():
-        return None
+        return f"local:{_local_saves}:{int(time.monotonic())}"
     return _version.keep(version)
 
 
@@ -186,6 +194,8 @@ def content_changed(sender, **kwargs) -> None:
 
 
 def forget_all() -> None:
+    global _local_saves
+    _local_saves += 1
     cache.set(VERSION_KEY, secrets.token_hex(8), timeout=None)
     _version.forget()
 
@@ -200,8 +210,6 @@ class ShellCachedMixin:
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         key = key_for(request)
-        if key[0] is None:  # no content version: rendered afresh, nothing kept
-            return super().get(request, *args, **kwargs)
         if (kept := _kept.current(key)) is not None:
             shell, note = kept[0]
             self.served_from_shell(request, note)

@@ -6,9 +6,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.cache import cache
 
+from bench.proxy import FaultProxy
 from council import breaker
 from council.cache import PooledRedisCache, count_hit
-from tests.council.fault_helpers import FaultProxy
 
 REFUSED = "redis://127.0.0.1:1/0"  # nothing listens there
 

@@ -1,6 +1,6 @@
 """Redis and PostgreSQL failing under a real gunicorn (4 workers): the site degrades, says so, never hangs.
 
-The site reaches both services through fault proxies (fault_helpers) on a
+The site reaches both services through fault proxies (bench.proxy) on a
 Redis server of the test's own and a database of its own loaded with the
 demo. Each fault is checked through HTTP on every public page (bench.pages'
 list), a vote, a member's page, a logged-in member, the admin login page
@@ -29,7 +29,7 @@ import pytest
 
 from bench import harness
 from bench.pages import PAGES
-from tests.council.fault_helpers import REDIS_SERVER, FaultProxy, redis_server
+from bench.proxy import REDIS_SERVER, FaultProxy, redis_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.redis, pytest.mark.postgres]
 

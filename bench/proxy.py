@@ -1,4 +1,4 @@
-"""Real faults for tests: a Redis server of the test's own, and a TCP proxy that fails on demand.
+"""Real faults, for the fault tests and bench.faults: a Redis server of one's own, and a TCP proxy that fails on demand.
 
 The proxy sits between the site and a service (Redis, PostgreSQL) and can
 - refuse: close every connection and stop listening (a stopped server);
@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Iterator
 
-from tests.meetings.notice_helpers import free_port
+from bench.harness import free_port
 
 REDIS_SERVER = shutil.which("redis-server")
 

@@ -253,7 +253,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
         if value not in {"ok", "inline"}:
             logger.warning("healthz: %s is %s", name, value)
     report["status"] = "ok" if healthy else "down"
-    return JsonResponse(report, status=200 if healthy else 503)
+    response = JsonResponse(report, status=200 if healthy else 503)
+    # Logged above as a warning: not an error report (a mail to DJANGO_ADMINS) per health check.
+    response._has_been_logged = True
+    return response
 
 
 # --- Error pages: in the form the request asked for -------------------------------------------
@@ -323,4 +326,6 @@ def service_unavailable(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(loader.get_template("503.html").render(), status=503)
     response["Retry-After"] = str(RETRY_AFTER)
     response["Cache-Control"] = "no-store"
+    # The breaker logged the failure once: not an error report (a mail) per page asked for meanwhile.
+    response._has_been_logged = True
     return response

@@ -139,3 +139,13 @@ def test_server_error_answers_json_when_json_was_asked(broken, settings):
         "status": 500,
         "message": "Máy chủ gặp sự cố. Mời bạn thử lại sau ít phút.",
     }
+
+
+def test_maintenance_pages_are_not_mailed_to_the_admins_one_by_one(client, settings):
+    settings.ADMINS = ["truc@example.org"]
+    breaker.database.trip("refused")
+
+    answers = [client.get("/").status_code for _ in range(3)]
+
+    assert answers == [503, 503, 503]
+    assert mail.outbox == []

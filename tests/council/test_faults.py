@@ -28,7 +28,7 @@ import psycopg2
 import pytest
 
 from bench import harness
-from bench.pages import PAGES
+from bench.pages import PAGES, RETURNING_CSRF_SECRET
 from bench.proxy import REDIS_SERVER, FaultProxy, redis_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.redis, pytest.mark.postgres]
@@ -80,6 +80,21 @@ def vote(base: str) -> Answer:
         base + POLL + "binh-chon/",
         data={"csrfmiddlewaretoken": TOKEN.search(page.body).group(1), "choice": choice, "place": "page"},
         headers={"Accept": "application/json", "Referer": base + POLL},
+    )
+
+
+def vote_without_the_page(base: str) -> Answer:
+    """A vote as poll.js sends it from a page opened before the fault (its CSRF cookie and token)."""
+    guest = browser()
+    return fetch(
+        guest,
+        base + POLL + "binh-chon/",
+        data={"csrfmiddlewaretoken": RETURNING_CSRF_SECRET, "choice": "1", "place": "page"},
+        headers={
+            "Accept": "application/json",
+            "Referer": base + POLL,
+            "Cookie": f"csrftoken={RETURNING_CSRF_SECRET}",
+        },
     )
 
 
@@ -261,10 +276,18 @@ def test_postgresql_unreachable(site, fault):
         answers = site.every_page()
         fresh_search = fetch(browser(), site.url + f"/tim-kiem/?q=hoi+nghi+{fault}+{time.time_ns()}")
         member_home = fetch(site.member, site.url + "/")
+        vote_answer = vote_without_the_page(site.url)
         health = site.health()
         static = fetch(browser(), site.url + "/static/css/site.css")
     finally:
         site.database.restore()
+
+    assert vote_answer.status == 503
+    assert json.loads(vote_answer.body) == {
+        "ok": False,
+        "status": 503,
+        "message": "Hệ thống đang bảo trì, mời bạn thử lại sau ít phút.",
+    }
 
     # A page whose shell this worker holds is still served as it was (at most
     # PAGE_SHELL_SECONDS old); every other one is the maintenance page.

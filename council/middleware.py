@@ -8,7 +8,7 @@ import redis
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
@@ -92,7 +92,8 @@ class DatabaseDownMiddleware:
 
     A connection or interface error anywhere in a view opens the database
     breaker (council.breaker): for DATABASE_BREAKER_SECONDS every page but
-    /healthz is the maintenance page without even trying the database.
+    /healthz is the maintenance page without even trying the database; then
+    one query tells whether it is back.
     Static files never get here (WhiteNoise answers them before).
     """
 
@@ -102,12 +103,23 @@ class DatabaseDownMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         from .views import service_unavailable
 
-        if breaker.database.is_open and request.path != "/healthz":
+        if breaker.database.failing and request.path != "/healthz" and not self._database_back():
             return service_unavailable(request)
-        response = self.get_response(request)
-        if breaker.database.failing and response.status_code < 500:
-            breaker.database.succeed()
-        return response
+        return self.get_response(request)
+
+    @staticmethod
+    def _database_back() -> bool:
+        """After a failure, once the breaker's time is over: ask it (bounded, council.dbwait) to see."""
+        if breaker.database.is_open:
+            return False
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except (OperationalError, InterfaceError) as error:
+            breaker.database.trip(error)
+            return False
+        breaker.database.succeed()
+        return True
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         from .views import service_unavailable

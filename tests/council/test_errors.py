@@ -149,3 +149,13 @@ def test_maintenance_pages_are_not_mailed_to_the_admins_one_by_one(client, setti
 
     assert answers == [503, 503, 503]
     assert mail.outbox == []
+
+
+def test_database_back_after_the_breakers_time_serves_pages_again(client, settings):
+    settings.DATABASE_BREAKER_SECONDS = 0  # open for no time: the next request tries the database
+    breaker.database.trip("refused")
+
+    response = client.get("/robots.txt")
+
+    assert response.status_code == 200
+    assert breaker.database.failing is False

@@ -56,3 +56,21 @@ def test_poll_works_without_javascript(browser, live_server, demo):
     page.goto(live_server.url + "/binh-chon/y-kien-ve-website-hdgdcntt/")
     assert page.get_by_role("button", name="Bình chọn").count() == 0
     context.close()
+
+
+def test_poll_says_the_maintenance_message_beside_the_form(live_server, page, demo):
+    from council import breaker
+
+    page.goto(live_server.url + "/phien-hop/")
+    sidebar = page.get_by_role("region", name="Thăm dò ý kiến")
+    sidebar.get_by_role("radio", name="Cần thêm chủ đề").check()
+    breaker.database.trip("PostgreSQL stopped")  # the live server runs in this process
+
+    with page.expect_response(lambda r: "/binh-chon/" in r.url) as answer:
+        sidebar.get_by_role("button", name="Bình chọn").click()
+
+    assert answer.value.status == 503
+    assert sidebar.get_by_role("alert").inner_text() == "Hệ thống đang bảo trì, mời bạn thử lại sau ít phút."
+    assert sidebar.get_by_role("button", name="Bình chọn").is_enabled()
+    assert sidebar.get_by_role("radio", name="Cần thêm chủ đề").is_checked()
+    assert Vote.objects.filter(voter_key__startswith="guest:").count() == 0

@@ -90,7 +90,7 @@ def _read_cookie(value: str) -> tuple[str | None, float | None]:
 class DatabaseDownMiddleware:
     """PostgreSQL unreachable: the maintenance page (503, Retry-After) at once, never a 500 or a wait.
 
-    A connection or interface error anywhere in a view opens the database
+    A lost or refused connection anywhere in a view opens the database
     breaker (council.breaker): for DATABASE_BREAKER_SECONDS every page but
     /healthz is the maintenance page without even trying the database; then
     one query tells whether it is back.
@@ -122,12 +122,12 @@ class DatabaseDownMiddleware:
         return True
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        from .views import service_unavailable
+        from .views import database_unreachable, service_unavailable
 
-        if isinstance(exception, OperationalError | InterfaceError):
+        if database_unreachable(exception):
             breaker.database.trip(exception)
             return service_unavailable(request)
-        return None
+        return None  # a deadlock, a statement time-out, a bug: an error like any other
 
 
 class SessionLostMiddleware:

@@ -296,9 +296,21 @@ def reports_reach_someone() -> bool:
     return bool(settings.ADMINS or settings.SENTRY_DSN)
 
 
+def database_unreachable(error: BaseException | None) -> bool:
+    """Whether `error` means the database cannot be reached (not a deadlock, a timeout or a bug).
+
+    The driver marks its connection closed when the server went away or
+    never answered; an error the server reported leaves it open.
+    """
+    if not isinstance(error, OperationalError | InterfaceError):
+        return False
+    raw = connection.connection
+    return raw is None or bool(getattr(raw, "closed", False))
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     failure = sys.exception()
-    if isinstance(failure, OperationalError | InterfaceError):  # the database, raised outside a view
+    if database_unreachable(failure):  # raised outside a view (a middleware)
         breaker.database.trip(failure)
         return service_unavailable(request)
     told = reports_reach_someone()

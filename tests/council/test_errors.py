@@ -3,7 +3,7 @@
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import OperationalError
+from django.db import OperationalError, connections
 from django.test import Client
 
 from council import breaker, views
@@ -16,14 +16,35 @@ JSON = {"HTTP_ACCEPT": "application/json"}
 MAINTENANCE = "Hệ thống đang bảo trì"
 
 
+class LostConnection:
+    """What the driver leaves when the server went away: a connection marked closed."""
+
+    closed = 2
+
+
 @pytest.fixture
 def database_down(monkeypatch):
-    """The home page's view fails as it does when PostgreSQL refuses connections."""
+    """The home page's view fails as it does when PostgreSQL went away."""
 
-    def refused(self, **kwargs):
-        raise OperationalError('connection to server at "127.0.0.1", port 5432 failed: Connection refused')
+    def lost(self, **kwargs):
+        monkeypatch.setattr(connections["default"], "connection", LostConnection())
+        raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(views.HomeView, "get_context_data", refused)
+    monkeypatch.setattr(views.HomeView, "get_context_data", lost)
+
+
+def test_an_error_the_database_reported_is_a_500_not_maintenance(monkeypatch, settings):
+    settings.ADMINS = []
+
+    def deadlock(self, **kwargs):
+        raise OperationalError("deadlock detected")
+
+    monkeypatch.setattr(views.HomeView, "get_context_data", deadlock)
+
+    response = Client(raise_request_exception=False).get("/")
+
+    assert response.status_code == 500
+    assert breaker.database.failing is False
 
 
 @pytest.fixture

@@ -258,7 +258,11 @@ def test_redis_frozen(site):
 def test_redis_back_without_a_restart(site):
     site.redis.freeze()
     assert_served(site.every_page())
+    assert_votes_exact(site)  # each vote's "results changed" is lost with Redis...
     site.redis.restore()
+
+    # ...and made good once it is back: no process shows the totals from before.
+    assert eventually(lambda: f"Tổng số phiếu: {site.votes()}" in fetch(browser(), site.url + "/").body)
 
     assert site.wait_healthy().status == 200
     # Each worker asks Redis again once its breaker's time (1 s here) is over.

@@ -32,11 +32,12 @@ import time
 from dataclasses import asdict, dataclass, field, replace
 
 import crawleruseragents
-import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Sum
 from django.utils import timezone
+
+from .cache import redis_client
 
 WINDOW = 5 * 60
 WRITE_EVERY = 60
@@ -115,7 +116,8 @@ class RedisBackend:
     """The counter on Redis: one pipelined round trip per write."""
 
     def __init__(self, url: str, prefix: str) -> None:
-        self.client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+        # Short time-outs and the circuit breaker: a failing Redis costs the page nothing (council.cache).
+        self.client = redis_client(url)
         self.prefix = f"{prefix}:online"
 
     def key(self, *parts: str) -> str:

@@ -6,9 +6,13 @@ from collections.abc import Callable
 
 import redis
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import SESSION_KEY
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
-from . import counter
+from . import breaker, counter
 from .net import client_ip
 
 logger = logging.getLogger(__name__)
@@ -45,7 +49,7 @@ class OnlineCounterMiddleware:
             try:
                 self._record(request, response, reader)
             except redis.RedisError as error:  # the page matters more than the counter
-                logger.warning("online counter: %s", error)
+                logger.debug("online counter: %s", error)  # council.breaker logs the failure once
         return response
 
     @staticmethod
@@ -96,3 +100,81 @@ def _set_cookie(response: HttpResponse, value: str) -> None:
         samesite="Lax",
         secure=settings.SESSION_COOKIE_SECURE,
     )
+
+
+class DatabaseDownMiddleware:
+    """PostgreSQL unreachable: the maintenance page (503, Retry-After) at once, never a 500 or a wait.
+
+    A lost or refused connection anywhere in a view opens the database
+    breaker (council.breaker): for DATABASE_BREAKER_SECONDS every page but
+    /healthz is the maintenance page without even trying the database; then
+    one query tells whether it is back.
+    Static files never get here (WhiteNoise answers them before).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from .views import service_unavailable
+
+        if breaker.database.failing and request.path != "/healthz" and not self._database_back():
+            return service_unavailable(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _database_back() -> bool:
+        """After a failure, once the breaker's time is over: ask it (bounded, council.dbwait) to see."""
+        if breaker.database.is_open:
+            return False
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except (OperationalError, InterfaceError) as error:
+            breaker.database.trip(error)
+            return False
+        breaker.database.succeed()
+        return True
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from .views import database_unreachable, service_unavailable
+
+        if database_unreachable(exception):
+            breaker.database.trip(exception)
+            return service_unavailable(request)
+        return None  # a deadlock, a statement time-out, a bug: an error like any other
+
+
+class SessionLostMiddleware:
+    """While Redis is unreachable, a visitor who had a session is told to sign in again.
+
+    Their session cannot be read (council.sessions), so they are a guest for
+    now: better said plainly than left to wonder where their account went.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._lost_session(request):
+            messages.warning(
+                request,
+                _(
+                    "Hệ thống tạm thời không đọc được phiên đăng nhập của bạn. "
+                    "Vui lòng đăng nhập lại sau ít phút."
+                ),
+                fail_silently=True,
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def _lost_session(request: HttpRequest) -> bool:
+        if (
+            settings.SESSION_COOKIE_NAME not in request.COOKIES
+            or settings.SESSION_ENGINE != "council.sessions"
+            or request.method not in {"GET", "HEAD"}
+        ):
+            return False
+        # Read it now (the page would anyway, for the account links).
+        request.session.get(SESSION_KEY)
+        return request.session.lost

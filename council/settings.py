@@ -107,6 +107,8 @@ MIDDLEWARE = [
     "council.security.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # PostgreSQL down: the maintenance page (503), static files still served above.
+    "council.middleware.DatabaseDownMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "council.i18n.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -114,6 +116,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Redis down: "please sign in again" rather than a silent logout.
+    "council.middleware.SessionLostMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     "council.middleware.OnlineCounterMiddleware",
@@ -152,6 +156,17 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = _read("DATABASE_CONN_MAX_AGE", env.int, default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 IS_POSTGRESQL = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+# Seconds to wait for a new PostgreSQL connection before the visitor gets the
+# maintenance page (libpq counts whole seconds, at least 2).
+DATABASE_CONNECT_TIMEOUT = _read("DATABASE_CONNECT_TIMEOUT", env.int, default=2)
+if IS_POSTGRESQL:
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DATABASE_CONNECT_TIMEOUT
+# Seconds a web request waits for PostgreSQL to answer a query before the visitor
+# gets the maintenance page (council.dbwait; 0: no bound). Workers and commands wait as long as needed.
+DATABASE_READ_TIMEOUT = _read("DATABASE_READ_TIMEOUT", env.float, default=5.0)
+# After the database failed to answer, every page is the maintenance page for
+# this long without trying it again (council.middleware.DatabaseDownMiddleware).
+DATABASE_BREAKER_SECONDS = _read("DATABASE_BREAKER_SECONDS", env.float, default=2.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, sessions and the Celery broker on separate databases -------
@@ -176,6 +191,15 @@ def redis_db(url: str, offset: int) -> str:
 
 
 CACHE_KEY_PREFIX = _read("CACHE_KEY_PREFIX", env.str, default="council")
+# Every Redis connection (cache, sessions, counter, broker) gives up after this
+# many seconds of connecting or waiting for an answer...
+REDIS_SOCKET_TIMEOUT = _read("REDIS_SOCKET_TIMEOUT", env.float, default=0.25)
+# ...and after a failure the site stops asking Redis for this long (council.breaker).
+REDIS_BREAKER_SECONDS = _read("REDIS_BREAKER_SECONDS", env.float, default=5.0)
+if REDIS_SOCKET_TIMEOUT <= 0 or REDIS_BREAKER_SECONDS < 0:
+    raise ImproperlyConfigured(
+        "REDIS_SOCKET_TIMEOUT must be positive and REDIS_BREAKER_SECONDS not negative."
+    )
 if REDIS_URL:
     REDIS_CACHE_URL = redis_db(REDIS_URL, 0)
     CACHES = {
@@ -190,7 +214,8 @@ if REDIS_URL:
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         },
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    # The cache backend that tells a lost session from a missing one (council.sessions).
+    SESSION_ENGINE = "council.sessions"
     SESSION_CACHE_ALIAS = "sessions"
     CELERY_BROKER_URL = redis_db(REDIS_URL, 2)
 else:
@@ -245,7 +270,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # With late acks a task is redelivered if its worker dies; this is how long
     # Redis waits before it does. Longer than the hard time limit.
     "visibility_timeout": CELERY_TASK_TIME_LIMIT + 60,
+    # Enqueueing from a web request must not wait on a dead broker (council.breaker.enqueue).
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
+    "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+    # One attempt, no pause, when a producer connects (workers keep their own retry loop).
+    "max_retries": 1,
+    "interval_start": 0,
 }
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -276,7 +308,24 @@ DEFAULT_FROM_EMAIL = _read(
     "DEFAULT_FROM_EMAIL", env.str, default="Hội đồng Giám đốc CNTT <no-reply@example.org>"
 )
 SERVER_EMAIL = _read("SERVER_EMAIL", env.str, default="no-reply@example.org")
+# Server errors are mailed to these addresses (Django's "mail_admins" log handler).
 ADMINS = [(a, a) for a in _read("DJANGO_ADMINS", env.list, default=[])]
+
+# --- Error reports and error pages ----------------------------------------------------
+
+# Optional error tracking: set to a Sentry DSN to send every server error there too.
+SENTRY_DSN = _read("SENTRY_DSN", env.str, default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=_read("SENTRY_ENVIRONMENT", env.str, default="production"),
+        send_default_pii=False,  # no addresses, cookies or user names leave the site
+        traces_sample_rate=0.0,
+    )
+# A form whose CSRF token is missing or stale: a clear Vietnamese page (JSON for the poll's fetch).
+CSRF_FAILURE_VIEW = "council.views.csrf_failure"
 
 # --- Users and login ------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -38,6 +39,8 @@ from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from . import breaker
+from .cache import redis_failing
 from .held import Held
 
 VERSION_KEY = "shells:content-version"
@@ -139,11 +142,25 @@ _version = Held(seconds=1.0)
 _kept = Held(seconds=60, max_entries=500)
 
 
+# Saves made in this process while Redis was unreachable (see content_version).
+_local_saves = 0
+
+
 def content_version() -> str:
-    """Changes whenever something shown on public pages is saved (see content_changed)."""
+    """Changes whenever something shown on public pages is saved (see content_changed).
+
+    While Redis is unreachable no process can learn of another's saves, so
+    the version is this process's own and changes every second (and at once
+    with a save made here): pages are rendered from the database again every
+    second, which is as soon as a save elsewhere shows when Redis is well
+    (each process holds the shared version for a second, `_version`).
+    """
     if (held := _version.current()) is not None:
         return held[0]
-    return _version.keep(_read_content_version())
+    version = _read_content_version()
+    if redis_failing():
+        return f"local:{_local_saves}:{int(time.monotonic())}"
+    return _version.keep(version)
 
 
 def _read_content_version() -> str:
@@ -153,6 +170,13 @@ def _read_content_version() -> str:
         if not cache.add(VERSION_KEY, version, timeout=None):
             version = cache.get(VERSION_KEY) or version
     return version
+
+
+@breaker.redis.on_recovery
+def _forget_shells() -> None:
+    """Redis is back: shells kept from before it failed may predate saves made since."""
+    _version.forget()
+    _kept.forget_all()
 
 
 def key_for(request: HttpRequest) -> tuple:
@@ -172,6 +196,8 @@ def content_changed(sender, **kwargs) -> None:
 
 
 def forget_all() -> None:
+    global _local_saves
+    _local_saves += 1
     cache.set(VERSION_KEY, secrets.token_hex(8), timeout=None)
     _version.forget()
 

@@ -48,4 +48,5 @@ if settings.SERVE_MEDIA:
     ]
 
 handler404 = "council.views.page_not_found"
+handler403 = "council.views.permission_denied"
 handler500 = "council.views.server_error"

@@ -36,7 +36,10 @@ def count_view(*, article_id: int, visitor: str) -> bool:
         return False
     key = _pending_key(article_id)
     cache.add(key, 0, None)
-    cache.incr(key)
+    try:
+        cache.incr(key)
+    except ValueError:  # Redis failed just now (council.cache): this view goes uncounted
+        return False
     return True
 
 

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from council.queue import enqueue
 from members.models import Member, Membership
 
 from . import emails
@@ -137,11 +138,16 @@ def _declined(meeting: Meeting) -> set[int]:
 
 
 def enqueue_deliveries(delivery_ids: list[int]) -> None:
-    """Hand deliveries to Celery; call it on commit only (a rolled-back send enqueues nothing)."""
+    """Hand deliveries to Celery; call it on commit only (a rolled-back send enqueues nothing).
+
+    With the broker down nothing waits or fails: the rows stay queued and the
+    sweep enqueues them again (requeue_stuck_deliveries).
+    """
     from . import tasks  # tasks import this module
 
     for delivery_id in delivery_ids:
-        tasks.deliver_notice.delay(delivery_id)
+        if not enqueue(tasks.deliver_notice, delivery_id):
+            break  # the broker is down: the others would not go either
 
 
 def send_notice(*, notice: Notice, now: datetime | None = None) -> int:

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from council.queue import enqueue
+
 from .models import Member, Membership, Organisation, Province, User
 
 
@@ -54,7 +56,8 @@ def invite_member(*, member: Member) -> User:
         user.save()
         member.user = user
         member.save(update_fields=["user"])
-        transaction.on_commit(lambda: send_invitation.delay(member.pk))
+        # With the broker down this does not wait or fail; the invitation is then not sent (invite again).
+        transaction.on_commit(lambda: enqueue(send_invitation, member.pk))
     return user
 
 

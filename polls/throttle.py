@@ -9,9 +9,9 @@ council meeting's Wi-Fi is one address for all its members).
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 
+from council.cache import count_hit
 from council.net import client_ip
 
 WINDOW = 60
@@ -24,16 +24,8 @@ def seconds_to_wait(request: HttpRequest) -> int:
     user = getattr(request, "user", None)
     client = f"user:{user.pk}" if user is not None and user.is_authenticated else client_ip(request)
     key = f"polls:rate:{client}:{window}"
-    # add() starts the window's counter atomically; incr() is atomic in Redis
-    # and in the local-memory cache alike, so concurrent workers count exactly.
-    if cache.add(key, 1, timeout=WINDOW + 5):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # the key expired between add() and incr()
-            cache.set(key, 1, timeout=WINDOW + 5)
-            count = 1
+    # Shared by every process; counted in this process while Redis is unreachable.
+    count = count_hit(key, timeout=WINDOW + 5)
     if count <= settings.POLLS_VOTES_PER_MINUTE:
         return 0
     return max(1, int((window + 1) * WINDOW - now))

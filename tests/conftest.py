@@ -64,6 +64,18 @@ def _fresh_counter_snapshot():
 
 
 @pytest.fixture(autouse=True)
+def _closed_breakers():
+    """Every test starts with Redis and the database taken as reachable (council.breaker)."""
+    from council import breaker
+
+    breaker.redis.reset()
+    breaker.database.reset()
+    yield
+    breaker.redis.reset()
+    breaker.database.reset()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test leaves the cache empty: local memory, or this site's keys in Redis.
 

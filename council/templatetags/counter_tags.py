@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=16)
-def _render(snapshot: counter.Snapshot, language: str) -> SafeString:
+def _render(snapshot: counter.Snapshot | None, language: str) -> SafeString:
     # The same figures are shown for seconds at a time: render them once.
     return mark_safe(squeeze(render_to_string("council/_counter.html", {"snapshot": snapshot})))
 
@@ -35,5 +35,7 @@ def online_counter(context) -> SafeString:
             snapshot = reader.shown_in(snapshot)
         return _render(snapshot, get_language())
     except redis.RedisError as error:
-        logger.warning("online counter: %s", error)
-        return SafeString("")
+        # Redis unreachable (council.breaker says so once, not per page): the
+        # block stays, each figure a neutral dash.
+        logger.debug("online counter: %s", error)
+        return _render(None, get_language())

@@ -27,6 +27,21 @@
         form.submit(); // the plain POST: the server answers with a message and a redirect
         return;
       }
+      if (typeof payload.html !== "string") {
+        // An error answered as JSON (maintenance, a server error): said beside
+        // the form, which stays as it was for another try.
+        let notice = panel.querySelector("[data-poll-error]");
+        if (!notice) {
+          notice = document.createElement("p");
+          notice.className = "alert alert-danger small mt-2";
+          notice.setAttribute("role", "alert");
+          notice.dataset.pollError = "1";
+          form.after(notice);
+        }
+        notice.textContent = payload.message || "";
+        if (button) button.disabled = false;
+        return;
+      }
       // After a recorded vote every copy of this poll on the page shows the
       // results; a refusal only replaces the block that was used.
       const targets = payload.ok

@@ -400,3 +400,18 @@ def test_the_reader_is_shown_once_as_what_they_are_now(cookie, member, shown):
 
     assert (result.guests, result.members, result.today) == shown
     assert result.total == 100 + shown[2] - 10
+
+
+@pytest.mark.redis
+def test_sidebar_shows_dashes_while_redis_fails(client):
+    import re
+
+    from council import breaker
+
+    breaker.redis.trip("Redis stopped")
+
+    response = client.get("/")
+
+    assert re.findall(r'data-count="(\w+)">([^<]*)<', response.content.decode()) == [
+        (name, "—") for name in ("guests", "members", "online", "today", "total")
+    ]

@@ -1,7 +1,20 @@
+import socket
+
 import pytest
 from django.urls import reverse
 
+from council import breaker
+
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def frozen_port():
+    """A port that accepts connections (the kernel's backlog) and never answers: a hanging server."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(16)
+        yield sock.getsockname()[1]
 
 
 def test_healthz_reports_each_part(client, settings):
@@ -13,22 +26,53 @@ def test_healthz_reports_each_part(client, settings):
     assert "no-cache" in response["Cache-Control"]
 
 
+@pytest.mark.redis
 def test_healthz_is_503_when_the_cache_is_down(client, settings):
-    # A real Redis client pointed at a port where nothing listens.
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"socket_connect_timeout": 0.5},
-        },
-    }
+    settings.REDIS_CACHE_URL = "redis://127.0.0.1:1/0"  # nothing listens there
 
     response = client.get(reverse("healthz"))
 
     assert response.status_code == 503
     assert response.json()["cache"] == "down: ConnectionError"
     assert response.json()["status"] == "down"
+
+
+@pytest.mark.redis
+def test_healthz_is_503_when_the_cache_hangs(client, settings, frozen_port):
+    settings.REDIS_CACHE_URL = f"redis://127.0.0.1:{frozen_port}/0"
+
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 503
+    assert response.json()["cache"] == "down: TimeoutError"
+
+
+@pytest.mark.redis
+def test_healthz_names_a_check_that_outlasts_its_bound_slow(client, settings, monkeypatch):
+    from council import views
+
+    monkeypatch.setattr(views, "HEALTHZ_SECONDS", 0.2)
+    monkeypatch.setitem(views.HEALTH_CHECKS, "broker", lambda: __import__("time").sleep(1) or "ok")
+
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 503
+    assert response.json() == {"database": "ok", "cache": "ok", "broker": "slow", "status": "down"}
+
+
+@pytest.mark.redis
+def test_healthz_asks_nothing_while_the_breaker_is_open(client, settings):
+    breaker.redis.trip("test")
+
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "database": "ok",
+        "cache": "down: ConnectionError",
+        "broker": "down: ConnectionError",
+        "status": "down",
+    }
 
 
 def test_healthz_is_503_when_the_broker_is_down(client, settings):

@@ -58,3 +58,21 @@ def test_celery_is_strict_about_safety():
     assert settings.CELERY_TASK_ACKS_LATE is True
     assert settings.CELERY_WORKER_PREFETCH_MULTIPLIER == 1
     assert settings.CELERY_TASK_ALWAYS_EAGER is (not settings.REDIS_URL)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("REDIS_SOCKET_TIMEOUT", "soon"), ("REDIS_BREAKER_SECONDS", "-1"), ("DATABASE_READ_TIMEOUT", "slow")],
+)
+def test_a_bad_fault_setting_stops_start_up(variable, value):
+    result = start_django(**{variable: value})
+
+    assert result.returncode != 0
+    assert variable in result.stderr
+    assert "ImproperlyConfigured" in result.stderr
+
+
+def test_sentry_is_optional_and_starts_with_a_dsn():
+    result = start_django(SENTRY_DSN="https://public@sentry.example.org/1")
+
+    assert (result.returncode, result.stderr) == (0, "")

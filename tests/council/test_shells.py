@@ -163,3 +163,19 @@ def test_a_council_page_for_members_only_still_sends_guests_to_log_in(client):
     assert "Số nội bộ." in member.get("/lien-he/").content.decode()  # from the members' shell
     response = client.get("/lien-he/")
     assert response.status_code == 302 and "/tai-khoan/dang-nhap/" in response["Location"]
+
+
+def test_shells_are_this_processs_own_and_last_a_second_while_redis_fails(client):
+    from council import breaker
+
+    meeting = MeetingFactory(title="Phiên họp năm 2026")
+    breaker.redis.trip("Redis stopped")
+    client.get(meeting.get_absolute_url())
+
+    meeting.title = "Phiên họp thường niên năm 2026"
+    meeting.save()  # a save in this process shows at once, as ever
+    response = client.get(meeting.get_absolute_url())
+
+    assert "Phiên họp thường niên năm 2026" in response.content.decode()
+    # No process can learn of another's saves now: a version of this process's own, changing every second.
+    assert re.fullmatch(r"local:\d+:\d+", shells.content_version())

@@ -90,3 +90,21 @@ def test_a_double_click_without_javascript_counts_one_vote(browser, django_db_se
     assert "Bạn đã bình chọn: Đạt yêu cầu" in text
     assert "Bạn đã bình chọn: Đạt yêu cầu" in again
     assert "Tổng số phiếu: 17" in again
+
+
+def test_poll_says_the_maintenance_message_beside_the_form(live_server, page, demo):
+    from council import breaker
+
+    page.goto(live_server.url + "/phien-hop/")
+    sidebar = page.get_by_role("region", name="Thăm dò ý kiến")
+    sidebar.get_by_role("radio", name="Cần thêm chủ đề").check()
+    breaker.database.trip("PostgreSQL stopped")  # the live server runs in this process
+
+    with page.expect_response(lambda r: "/binh-chon/" in r.url) as answer:
+        sidebar.get_by_role("button", name="Bình chọn").click()
+
+    assert answer.value.status == 503
+    assert sidebar.get_by_role("alert").inner_text() == "Hệ thống đang bảo trì, mời bạn thử lại sau ít phút."
+    assert sidebar.get_by_role("button", name="Bình chọn").is_enabled()
+    assert sidebar.get_by_role("radio", name="Cần thêm chủ đề").is_checked()
+    assert Vote.objects.filter(voter_key__startswith="guest:").count() == 0

@@ -544,3 +544,19 @@ def test_the_rate_limit_counts_a_member_by_account_not_by_address(settings):
     assert third.status_code == 429
     assert guest.status_code == 302
     assert Vote.objects.count() == 7
+
+
+@pytest.mark.redis
+def test_votes_are_recorded_and_still_limited_while_redis_fails(client, settings):
+    from council import breaker
+
+    settings.POLLS_VOTES_PER_MINUTE = 2
+    polls = [poll_with_choices("Có", "Không") for _ in range(3)]
+    breaker.redis.trip("Redis stopped")
+
+    answers = [client.post(vote_url(poll), {"choice": choices[0].pk}, **JSON) for poll, choices in polls]
+
+    # The limit is counted in this process meanwhile; the database still decides each vote.
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert [a.json()["ok"] for a in answers] == [True, True, False]
+    assert Vote.objects.count() == 2

@@ -129,6 +129,7 @@ def load_demo_site(media_root) -> None:
     from django.core.management import call_command
     from django.test import override_settings
 
+    from council.models import Feedback
     from meetings.models import Delivery
     from tests.factories import MemberFactory, NoticeFactory, UserFactory
 
@@ -137,6 +138,9 @@ def load_demo_site(media_root) -> None:
     notice = NoticeFactory()
     member = MemberFactory(user=UserFactory(username="thanh-vien"))
     Delivery.objects.create(notice=notice, member=member, address=member.email)
+    Feedback.objects.create(
+        name="Người đọc", email="doc-gia@example.org", subject="Hỏi về phiên họp", message="Xin hỏi…"
+    )
     seen = {"ip_address": "203.0.113.7", "username": "khach", "user_agent": "pytest", "path_info": "/"}
     AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=1)
     AccessLog.objects.create(**seen)

@@ -9,7 +9,12 @@ class MeetingsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
-        from . import models
+        # The notice services enqueue their delivery task by name (notice_deliver.DELIVER_TASK),
+        # so it is registered in every process that sends, not only in the worker.
+        from . import (
+            models,
+            tasks,  # noqa: F401
+        )
 
         # However a document's file arrives (the admin, its inline, an import, the demo),
         # its text is read for search once it is committed.

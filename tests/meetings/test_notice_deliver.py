@@ -6,9 +6,12 @@ The SMTP cases run against a real server in this process (aiosmtpd).
 import datetime
 import re
 import smtplib
+import subprocess
+import sys
 import threading
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import connection
 from django.utils import timezone
@@ -27,6 +30,19 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
 
 def test_deliveries_are_enqueued_to_the_deliver_task_by_its_name():
     assert tasks.deliver_notice.name == DELIVER_TASK
+
+
+@pytest.mark.slow
+def test_the_deliver_task_is_registered_in_a_process_that_never_imports_the_tasks():
+    """A web process enqueues by name: Django's start alone must register the task."""
+    code = (
+        "import django, sys; django.setup(); from celery import current_app; "
+        f"sys.exit(0 if {DELIVER_TASK!r} in current_app.tasks else 1)"
+    )
+
+    finished = subprocess.run([sys.executable, "-c", code], cwd=settings.BASE_DIR, timeout=60, check=False)
+
+    assert finished.returncode == 0
 
 
 def test_deliver_task_run_twice_sends_once(django_capture_on_commit_callbacks):

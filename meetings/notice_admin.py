@@ -31,17 +31,17 @@ EMAIL_PREVIEW_CSP = {
 BUTTONS = ("_preview", "_send_now", "_schedule", "_unschedule", "_resend")
 
 
-def rsvp_subquery():
-    """The member's answer to the delivery's meeting, for list columns without N+1."""
-    return Subquery(
-        Attendance.objects.filter(meeting=OuterRef("notice__meeting"), member=OuterRef("member")).values(
-            "rsvp"
-        )[:1]
-    )
+class RsvpColumn:
+    """The member's answer to the delivery's meeting, as a column of a delivery list (no N+1)."""
 
+    def get_queryset(self, request):
+        answer = Attendance.objects.filter(meeting=OuterRef("notice__meeting"), member=OuterRef("member"))
+        return super().get_queryset(request).annotate(rsvp_value=Subquery(answer.values("rsvp")[:1]))
 
-def rsvp_label(value: str | None) -> str:
-    return Attendance.Rsvp(value).label if value else "–"
+    @admin.display(description=gettext_lazy("trả lời"))
+    def rsvp(self, obj: Delivery) -> str:
+        value = getattr(obj, "rsvp_value", None)
+        return Attendance.Rsvp(value).label if value else "–"
 
 
 def resend_and_report(request: HttpRequest, deliveries) -> None:
@@ -87,7 +87,7 @@ class NoticeForm(forms.ModelForm):
         return send_at
 
 
-class DeliveryInline(admin.TabularInline):
+class DeliveryInline(RsvpColumn, admin.TabularInline):
     model = Delivery
     extra = 0
     max_num = 0
@@ -99,11 +99,7 @@ class DeliveryInline(admin.TabularInline):
     verbose_name_plural = gettext_lazy("Tình trạng gửi đến từng thành viên")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("member").annotate(rsvp_value=rsvp_subquery())
-
-    @admin.display(description=gettext_lazy("trả lời"))
-    def rsvp(self, obj: Delivery) -> str:
-        return rsvp_label(getattr(obj, "rsvp_value", None))
+        return super().get_queryset(request).select_related("member")
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -318,7 +314,7 @@ class NoticeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(RsvpColumn, admin.ModelAdmin):
     list_display = ["member", "notice_label", "address", "state", "attempts", "error", "sent_at", "rsvp"]
     list_filter = ["state", "notice__kind", "notice__meeting"]
     list_select_related = ["member", "notice__meeting"]
@@ -338,13 +334,6 @@ class DeliveryAdmin(admin.ModelAdmin):
         "rsvp",
     ]
     fields = readonly_fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(rsvp_value=rsvp_subquery())
-
-    @admin.display(description=gettext_lazy("trả lời"))
-    def rsvp(self, obj: Delivery) -> str:
-        return rsvp_label(getattr(obj, "rsvp_value", None))
 
     @admin.display(description=gettext_lazy("thông báo"), ordering="notice__created_at")
     def notice_label(self, obj: Delivery) -> str:

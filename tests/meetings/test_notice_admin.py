@@ -187,3 +187,17 @@ def test_admin_add_form_opened_for_a_meeting_is_prefilled(staff_client):
     assert form.initial["body"].startswith(
         "Tổ giúp việc Hội đồng trân trọng thông báo thay đổi về Phiên họp năm 2018."
     )
+
+
+def test_admin_delivery_list_shows_each_members_answer(staff_client):
+    coming, silent = council_members(2)
+    notice = NoticeFactory(state=Notice.State.SENT)
+    for member in (coming, silent):
+        Delivery.objects.create(notice=notice, member=member, address=member.email, state="sent", attempts=1)
+    Attendance.objects.create(meeting=notice.meeting, member=coming, rsvp=Attendance.Rsvp.ACCEPTED)
+
+    response = staff_client.get(reverse("admin:meetings_delivery_changelist"))
+
+    answers = {row.member_id: row.rsvp_value for row in response.context["cl"].result_list}
+    assert answers == {coming.pk: "accepted", silent.pk: None}
+    assert '<td class="field-rsvp">Tham dự</td>' in response.content.decode()

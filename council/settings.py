@@ -536,7 +536,7 @@ CELERY_BEAT_SCHEDULE["meetings.sweep_document_texts"] = {
     "options": {"expires": 600},
 }
 
-# --- Meeting notices (meetings/notices.py, meetings/tasks.py) ----------------------------------
+# --- Meeting notices (meetings/notice_*.py, meetings/tasks.py) ---------------------------------
 
 
 def reminder_days(name: str, *, default: list[int]) -> list[int]:

@@ -17,6 +17,10 @@ class MeetingsConfig(AppConfig):
             _read_text_of_new_file, sender=models.Document, dispatch_uid="meetings-document-text"
         )
 
+        # The notice services enqueue their delivery task by name (notice_deliver.DELIVER_TASK):
+        # register it in every process that sends, not only in the worker.
+        from . import tasks  # noqa: F401
+
 
 def _read_text_of_new_file(sender, instance, raw: bool = False, **kwargs) -> None:
     if not raw:

@@ -16,8 +16,9 @@ from django.views.decorators.csp import csp_override
 
 from members.models import Member
 
-from . import notices
+from . import notice_compose, notice_send
 from .models import Attendance, Delivery, Meeting, Notice
+from .notice_deliver import build_message
 
 # The rendered email in the preview frame: its own inline styles, nothing else.
 EMAIL_PREVIEW_CSP = {
@@ -30,17 +31,34 @@ EMAIL_PREVIEW_CSP = {
 BUTTONS = ("_preview", "_send_now", "_schedule", "_unschedule", "_resend")
 
 
-def rsvp_subquery():
-    """The member's answer to the delivery's meeting, for list columns without N+1."""
-    return Subquery(
-        Attendance.objects.filter(meeting=OuterRef("notice__meeting"), member=OuterRef("member")).values(
-            "rsvp"
-        )[:1]
-    )
+class RsvpColumn:
+    """The member's answer to the delivery's meeting, as a column of a delivery list (no N+1)."""
+
+    def get_queryset(self, request):
+        answer = Attendance.objects.filter(meeting=OuterRef("notice__meeting"), member=OuterRef("member"))
+        return super().get_queryset(request).annotate(rsvp_value=Subquery(answer.values("rsvp")[:1]))
+
+    @admin.display(description=gettext_lazy("trả lời"))
+    def rsvp(self, obj: Delivery) -> str:
+        value = getattr(obj, "rsvp_value", None)
+        return Attendance.Rsvp(value).label if value else "–"
 
 
-def rsvp_label(value: str | None) -> str:
-    return Attendance.Rsvp(value).label if value else "–"
+def resend_and_report(request: HttpRequest, deliveries) -> None:
+    """Queue the failed and skipped ones among `deliveries` again, and tell the secretariat how many."""
+    count = notice_send.resend_deliveries(deliveries=deliveries)
+    if count:
+        messages.success(
+            request,
+            ngettext(
+                "Đã xếp %(n)s lượt gửi vào hàng đợi gửi lại.",
+                "Đã xếp %(n)s lượt gửi vào hàng đợi gửi lại.",
+                count,
+            )
+            % {"n": count},
+        )
+    else:
+        messages.info(request, _("Không có lượt gửi lỗi nào gửi lại được."))
 
 
 class NoticeForm(forms.ModelForm):
@@ -69,7 +87,7 @@ class NoticeForm(forms.ModelForm):
         return send_at
 
 
-class DeliveryInline(admin.TabularInline):
+class DeliveryInline(RsvpColumn, admin.TabularInline):
     model = Delivery
     extra = 0
     max_num = 0
@@ -81,11 +99,7 @@ class DeliveryInline(admin.TabularInline):
     verbose_name_plural = gettext_lazy("Tình trạng gửi đến từng thành viên")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("member").annotate(rsvp_value=rsvp_subquery())
-
-    @admin.display(description=gettext_lazy("trả lời"))
-    def rsvp(self, obj: Delivery) -> str:
-        return rsvp_label(getattr(obj, "rsvp_value", None))
+        return super().get_queryset(request).select_related("member")
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -131,7 +145,7 @@ class NoticeAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        if obj.state in notices.EDITABLE_STATES:
+        if obj.state in notice_compose.EDITABLE_STATES:
             return ["meeting", "kind", "state", "created_by", "created_at"]
         return self.get_fields(request, obj)
 
@@ -142,18 +156,27 @@ class NoticeAdmin(admin.ModelAdmin):
         meeting = Meeting.objects.filter(pk=meeting_id).first() if meeting_id.isdigit() else None
         if meeting is not None and initial["kind"] in Notice.Kind.values:
             draft = Notice(meeting=meeting, kind=initial["kind"], subject="", body="")
-            notices.prefill_notice(notice=draft)
+            notice_compose.prefill_notice(notice=draft)
             initial.update(subject=draft.subject, body=draft.body)
         return initial
 
     def save_model(self, request, obj, form, change):
         if not change:
-            obj.created_by = request.user
-            notices.prefill_notice(notice=obj)
-            obj.save()
+            notice = notice_compose.compose_notice(
+                meeting=obj.meeting,
+                kind=obj.kind,
+                subject=obj.subject,
+                body=obj.body,
+                send_at=obj.send_at,
+                created_by=request.user,
+            )
+            # The admin goes on with `obj` (its history entry, the redirect): make it the saved row.
+            obj.pk = notice.pk
+            obj.refresh_from_db()
+            obj._state.adding = False
             return
         fields = [name for name in form.changed_data if name in ("subject", "body", "send_at")]
-        if not notices.edit_notice(notice=obj, fields=fields):
+        if not notice_compose.edit_notice(notice=obj, fields=fields):
             messages.warning(request, _("Thông báo đã được gửi đi nên không lưu các thay đổi."))
 
     def get_inlines(self, request, obj):
@@ -175,10 +198,10 @@ class NoticeAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(reverse("admin:meetings_notice_preview", args=[obj.pk]))
         if "_send_now" in request.POST:
             try:
-                queued = notices.send_notice(notice=obj)
-            except notices.NoticeNotEditable:
+                queued = notice_send.send_notice(notice=obj)
+            except notice_compose.NoticeNotEditable:
                 messages.warning(request, _("Thông báo này đã được gửi; không gửi lần nữa."))
-            except notices.NoRecipients:
+            except notice_send.NoRecipients:
                 messages.error(request, _("Không có thành viên nào để gửi thông báo về phiên họp này."))
             else:
                 messages.success(
@@ -193,53 +216,38 @@ class NoticeAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(here)
         if "_schedule" in request.POST:
             try:
-                notices.schedule_notice(notice=obj, send_at=obj.send_at or timezone.now())
-            except notices.ScheduleInPast:
+                notice_send.schedule_notice(notice=obj, send_at=obj.send_at or timezone.now())
+            except notice_send.ScheduleInPast:
                 messages.error(request, _("Xin điền thời điểm gửi (trong tương lai) trước khi hẹn giờ."))
-            except notices.NoticeNotEditable:
+            except notice_compose.NoticeNotEditable:
                 messages.warning(request, _("Thông báo này đã được gửi."))
             else:
                 messages.success(request, _("Đã hẹn giờ gửi thông báo."))
             return HttpResponseRedirect(here)
         if "_unschedule" in request.POST:
             try:
-                notices.unschedule_notice(notice=obj)
-            except notices.NoticeNotEditable:
+                notice_send.unschedule_notice(notice=obj)
+            except notice_compose.NoticeNotEditable:
                 messages.warning(request, _("Thông báo này không còn ở trạng thái hẹn giờ."))
             else:
                 messages.success(request, _("Đã bỏ hẹn giờ; thông báo trở lại bản nháp."))
             return HttpResponseRedirect(here)
         if "_resend" in request.POST:
-            self._resend(request, Delivery.objects.filter(notice=obj))
+            resend_and_report(request, Delivery.objects.filter(notice=obj))
             return HttpResponseRedirect(here)
         return super().response_change(request, obj)
 
-    def _resend(self, request, deliveries) -> None:
-        count = notices.resend_deliveries(deliveries=deliveries)
-        if count:
-            messages.success(
-                request,
-                ngettext(
-                    "Đã xếp %(n)s lượt gửi vào hàng đợi gửi lại.",
-                    "Đã xếp %(n)s lượt gửi vào hàng đợi gửi lại.",
-                    count,
-                )
-                % {"n": count},
-            )
-        else:
-            messages.info(request, _("Không có lượt gửi lỗi nào gửi lại được."))
-
     @admin.action(description=gettext_lazy("Gửi lại các lượt gửi bị lỗi"), permissions=["change"])
     def resend_failed(self, request, queryset):
-        self._resend(request, Delivery.objects.filter(notice__in=queryset))
+        resend_and_report(request, Delivery.objects.filter(notice__in=queryset))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         notice = self.get_object(request, object_id)
         if notice is not None:
             extra_context.update(
-                notice_counts=notices.delivery_counts(notice),
-                notice_editable=notice.state in notices.EDITABLE_STATES,
+                notice_counts=notice_send.delivery_counts(notice),
+                notice_editable=notice.state in notice_compose.EDITABLE_STATES,
                 notice_buttons=True,
             )
         return super().change_view(request, object_id, form_url, extra_context)
@@ -265,7 +273,7 @@ class NoticeAdmin(admin.ModelAdmin):
         notice = Notice.objects.select_related("meeting__host_province").filter(pk=pk).first()
         if notice is None or not self.has_view_permission(request, notice):
             raise Http404
-        choices = list(notices.recipients(notice.meeting))
+        choices = list(notice_send.recipients(notice.meeting))
         member = None
         if request.GET.get("member", "").isdigit():
             member = next((m for m in choices if m.pk == int(request.GET["member"])), None)
@@ -276,7 +284,7 @@ class NoticeAdmin(admin.ModelAdmin):
         delivery = Delivery(
             notice=notice, member=member, address=member.email or "chua-co-dia-chi@example.org"
         )
-        return notice, member, choices, notices.build_message(delivery=delivery)
+        return notice, member, choices, build_message(delivery=delivery)
 
     def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         notice, member, choices, message = self._preview_message(request, pk)
@@ -306,7 +314,7 @@ class NoticeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(RsvpColumn, admin.ModelAdmin):
     list_display = ["member", "notice_label", "address", "state", "attempts", "error", "sent_at", "rsvp"]
     list_filter = ["state", "notice__kind", "notice__meeting"]
     list_select_related = ["member", "notice__meeting"]
@@ -327,13 +335,6 @@ class DeliveryAdmin(admin.ModelAdmin):
     ]
     fields = readonly_fields
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(rsvp_value=rsvp_subquery())
-
-    @admin.display(description=gettext_lazy("trả lời"))
-    def rsvp(self, obj: Delivery) -> str:
-        return rsvp_label(getattr(obj, "rsvp_value", None))
-
     @admin.display(description=gettext_lazy("thông báo"), ordering="notice__created_at")
     def notice_label(self, obj: Delivery) -> str:
         return f"{obj.notice.get_kind_display()} · {obj.notice.meeting.year} (#{obj.notice_id})"
@@ -352,16 +353,4 @@ class DeliveryAdmin(admin.ModelAdmin):
         description=gettext_lazy("Gửi lại các lượt đã chọn (lỗi hoặc không gửi được)"), permissions=["change"]
     )
     def resend(self, request, queryset):
-        count = notices.resend_deliveries(deliveries=queryset)
-        if count:
-            messages.success(
-                request,
-                ngettext(
-                    "Đã xếp %(n)s lượt gửi vào hàng đợi gửi lại.",
-                    "Đã xếp %(n)s lượt gửi vào hàng đợi gửi lại.",
-                    count,
-                )
-                % {"n": count},
-            )
-        else:
-            messages.info(request, _("Không có lượt gửi lỗi nào gửi lại được."))
+        resend_and_report(request, queryset)

@@ -12,12 +12,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from . import notices
 from .models import Attendance
-
-# The answers as they appear in the links' paths.
-ANSWER_SLUGS = {"tham-du": Attendance.Rsvp.ACCEPTED, "vang-mat": Attendance.Rsvp.DECLINED}
-SLUG_OF_ANSWER = {answer: slug for slug, answer in ANSWER_SLUGS.items()}
+from .notice_rsvp import (
+    ANSWER_SLUGS,
+    SLUG_OF_ANSWER,
+    ExpiredRsvpLink,
+    InvalidRsvpLink,
+    read_rsvp_token,
+    record_rsvp,
+)
 
 
 def _invalid(request: HttpRequest, *, expired: bool) -> HttpResponse:
@@ -36,14 +39,14 @@ def rsvp_answer(request: HttpRequest, token: str, answer: str) -> HttpResponse:
     if answer not in ANSWER_SLUGS:
         raise Http404
     try:
-        invitee = notices.read_rsvp_token(token)
-    except notices.ExpiredRsvpLink:
+        invitee = read_rsvp_token(token)
+    except ExpiredRsvpLink:
         return _invalid(request, expired=True)
-    except notices.InvalidRsvpLink:
+    except InvalidRsvpLink:
         return _invalid(request, expired=False)
     rsvp = ANSWER_SLUGS[answer]
     if request.method == "POST":
-        notices.record_rsvp(meeting=invitee.meeting, member=invitee.member, answer=rsvp)
+        record_rsvp(meeting=invitee.meeting, member=invitee.member, answer=rsvp)
         if rsvp == Attendance.Rsvp.ACCEPTED:
             messages.success(request, _("Cảm ơn Ông/Bà đã xác nhận tham dự."))
         else:
@@ -68,10 +71,10 @@ def rsvp_answer(request: HttpRequest, token: str, answer: str) -> HttpResponse:
 def rsvp_status(request: HttpRequest, token: str) -> HttpResponse:
     """The member's current answer, with links to change it."""
     try:
-        invitee = notices.read_rsvp_token(token)
-    except notices.ExpiredRsvpLink:
+        invitee = read_rsvp_token(token)
+    except ExpiredRsvpLink:
         return _invalid(request, expired=True)
-    except notices.InvalidRsvpLink:
+    except InvalidRsvpLink:
         return _invalid(request, expired=False)
     return render(
         request,

@@ -1,4 +1,4 @@
-"""Workflows of the meetings app (notices have their own module, notices.py)."""
+"""Workflows of the meetings app (notices have their own modules, notice_*.py)."""
 
 import logging
 from datetime import timedelta

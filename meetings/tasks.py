@@ -1,8 +1,8 @@
-"""Celery tasks of the meetings app: thin wrappers around meetings.notices and meetings.services."""
+"""Celery tasks of the meetings app: thin wrappers around the notice modules and meetings.services."""
 
 from celery import shared_task
 
-from . import notices, services
+from . import notice_deliver, notice_sweep, services
 
 
 @shared_task(name="meetings.deliver_notice", bind=True, acks_late=True, max_retries=None)
@@ -13,8 +13,8 @@ def deliver_notice(self, delivery_id: int) -> str:
     """
     while True:
         try:
-            return notices.deliver(delivery_id=delivery_id)
-        except notices.DeliveryDeferred as deferred:
+            return notice_deliver.deliver(delivery_id=delivery_id)
+        except notice_deliver.DeliveryDeferred as deferred:
             if not self.request.is_eager:
                 raise self.retry(countdown=deferred.countdown, exc=deferred) from deferred
             # Inline (no broker: embedded mode, tests) there is nobody to retry
@@ -24,7 +24,7 @@ def deliver_notice(self, delivery_id: int) -> str:
 @shared_task(name="meetings.sweep_notices")
 def sweep_notices() -> dict[str, int]:
     """Beat's periodic job: scheduled notices, reminders, deliveries lost with a worker."""
-    return notices.sweep()
+    return notice_sweep.sweep()
 
 
 @shared_task(name="meetings.read_document_text", acks_late=True)

@@ -4,8 +4,8 @@ Nothing is sent while loading the demo: the notice stays a draft. Without a
 2018 meeting in the demo (it is built by the meetings part) this part does nothing.
 """
 
-from meetings import notices
 from meetings.models import Meeting, Notice
+from meetings.notice_compose import compose_notice
 
 
 def load() -> None:
@@ -13,4 +13,4 @@ def load() -> None:
     if meeting is None:
         return
     if not Notice.objects.filter(meeting=meeting, kind=Notice.Kind.INVITATION).exists():
-        notices.compose_notice(meeting=meeting, kind=Notice.Kind.INVITATION)
+        compose_notice(meeting=meeting, kind=Notice.Kind.INVITATION)

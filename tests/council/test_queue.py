@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from council import breaker
 from council.queue import enqueue
-from meetings import notices
+from meetings import notice_send, notice_sweep
 from meetings.models import Delivery
 from tests.factories import NoticeFactory
 from tests.meetings.notice_helpers import council_members
@@ -64,7 +64,7 @@ def test_notice_sent_while_the_broker_is_down_goes_out_with_the_sweep(
     breaker.redis.trip("Redis stopped")
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert notices.send_notice(notice=notice) == 2
+        assert notice_send.send_notice(notice=notice) == 2
 
     assert list(Delivery.objects.values_list("state", flat=True)) == ["queued", "queued"]
     assert mail.outbox == []
@@ -74,7 +74,7 @@ def test_notice_sent_while_the_broker_is_down_goes_out_with_the_sweep(
     queued_celery.conf.task_always_eager = True
     later = timezone.now() + datetime.timedelta(seconds=settings.NOTICE_STUCK_SECONDS + 1)
     with django_capture_on_commit_callbacks(execute=True):
-        assert notices.requeue_stuck_deliveries(now=later) == 2
+        assert notice_sweep.requeue_stuck_deliveries(now=later) == 2
 
     assert sorted(Delivery.objects.values_list("state", flat=True)) == ["sent", "sent"]
     assert len(mail.outbox) == 2

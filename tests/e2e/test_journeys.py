@@ -9,8 +9,9 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from council.models import Article
-from meetings import notices
 from meetings.models import Attendance, Delivery, Meeting, Notice
+from meetings.notice_compose import compose_notice
+from meetings.notice_send import send_notice
 from polls.models import Vote
 from tests.e2e.conftest import log_into_admin
 from tests.factories import (
@@ -248,7 +249,7 @@ def test_member_logs_in_votes_in_a_members_poll_and_answers_an_invitation(
     page.screenshot(path=str(_shot("journey-member-poll")), full_page=True)
 
     # The secretariat's invitation arrives; the member follows its "attend" link.
-    notices.send_notice(notice=notices.compose_notice(meeting=meeting, kind=Notice.Kind.INVITATION))
+    send_notice(notice=compose_notice(meeting=meeting, kind=Notice.Kind.INVITATION))
     (message,) = mailoutbox
     assert message.to == ["hoa@example.org"]
     accept = re.search(r"Tham dự: (\S+)", message.body).group(1)

@@ -11,7 +11,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.core import signing
 
-from meetings import notices
+from meetings.notice_rsvp import rsvp_token
+from meetings.notice_send import send_notice
 from tests.factories import MembershipFactory
 
 
@@ -92,4 +93,10 @@ def old_rsvp_token(monkeypatch, *, days: int, **ids) -> str:
     signed_at = time.time() - days * 86400
     with monkeypatch.context() as patch:
         patch.setattr(signing.time, "time", lambda: signed_at)
-        return notices.rsvp_token(**ids)
+        return rsvp_token(**ids)
+
+
+def send_now(notice, capture_on_commit_callbacks) -> int:
+    """Send `notice` and run what waits for the commit (its deliveries, inline); how many were queued."""
+    with capture_on_commit_callbacks(execute=True):
+        return send_notice(notice=notice)

@@ -100,7 +100,32 @@ def test_admin_change_page_shows_each_members_state_error_and_answer(staff_clien
     assert 'name="_send_now"' not in page
 
 
-def test_admin_resend_action_queues_failed_deliveries(staff_client, django_capture_on_commit_callbacks):
+# The three ways the secretariat resends, all through one helper: the button on a
+# notice, the action on the notice list, the action on the delivery list.
+def resend_button(client, notice, delivery):
+    return client.post(change_url(notice), form_data(notice, _resend="1"), follow=True)
+
+
+def resend_notices_action(client, notice, delivery):
+    return client.post(
+        reverse("admin:meetings_notice_changelist"),
+        {"action": "resend_failed", "_selected_action": [notice.pk]},
+        follow=True,
+    )
+
+
+def resend_deliveries_action(client, notice, delivery):
+    return client.post(
+        reverse("admin:meetings_delivery_changelist"),
+        {"action": "resend", "_selected_action": [delivery.pk]},
+        follow=True,
+    )
+
+
+@pytest.mark.parametrize("resend", [resend_button, resend_notices_action, resend_deliveries_action])
+def test_admin_resends_failed_deliveries_and_says_how_many(
+    resend, staff_client, django_capture_on_commit_callbacks
+):
     (member,) = council_members(1)
     notice = NoticeFactory(state=Notice.State.SENT)
     delivery = Delivery.objects.create(
@@ -108,12 +133,11 @@ def test_admin_resend_action_queues_failed_deliveries(staff_client, django_captu
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = staff_client.post(
-            reverse("admin:meetings_delivery_changelist"),
-            {"action": "resend", "_selected_action": [delivery.pk]},
-        )
+        first = resend(staff_client, notice, delivery)
+        again = resend(staff_client, notice, delivery)
 
-    assert response.status_code == 302
+    assert [m.message for m in first.context["messages"]] == ["Đã xếp 1 lượt gửi vào hàng đợi gửi lại."]
+    assert [m.message for m in again.context["messages"]] == ["Không có lượt gửi lỗi nào gửi lại được."]
     delivery.refresh_from_db()
     assert (delivery.state, delivery.attempts, delivery.last_error) == ("sent", 1, "")
     assert [m.to for m in mail.outbox] == [[member.email]]
@@ -163,3 +187,17 @@ def test_admin_add_form_opened_for_a_meeting_is_prefilled(staff_client):
     assert form.initial["body"].startswith(
         "Tổ giúp việc Hội đồng trân trọng thông báo thay đổi về Phiên họp năm 2018."
     )
+
+
+def test_admin_delivery_list_shows_each_members_answer(staff_client):
+    coming, silent = council_members(2)
+    notice = NoticeFactory(state=Notice.State.SENT)
+    for member in (coming, silent):
+        Delivery.objects.create(notice=notice, member=member, address=member.email, state="sent", attempts=1)
+    Attendance.objects.create(meeting=notice.meeting, member=coming, rsvp=Attendance.Rsvp.ACCEPTED)
+
+    response = staff_client.get(reverse("admin:meetings_delivery_changelist"))
+
+    answers = {row.member_id: row.rsvp_value for row in response.context["cl"].result_list}
+    assert answers == {coming.pk: "accepted", silent.pk: None}
+    assert '<td class="field-rsvp">Tham dự</td>' in response.content.decode()

@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from meetings import notices
 from meetings.models import Attendance
+from meetings.notice_rsvp import rsvp_token
 from tests.factories import MeetingFactory, MemberFactory
 from tests.meetings.notice_helpers import old_rsvp_token
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def invitee():
     meeting = MeetingFactory(title="Phiên họp năm 2018")
     member = MemberFactory(full_name="Lê Văn Cường")
-    return meeting, member, notices.rsvp_token(meeting_id=meeting.pk, member_id=member.pk)
+    return meeting, member, rsvp_token(meeting_id=meeting.pk, member_id=member.pk)
 
 
 def test_rsvp_link_get_asks_and_changes_nothing(client, invitee):

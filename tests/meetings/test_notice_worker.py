@@ -21,8 +21,8 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count
 
-from meetings import notices
 from meetings.models import Delivery, Notice
+from meetings.notice_send import send_notice
 from tests.factories import NoticeFactory
 from tests.meetings.notice_helpers import council_members
 
@@ -135,7 +135,7 @@ def test_worker_delivers_each_notice_once(smtp_server, tmp_path, clean_broker):
     notice = NoticeFactory()
 
     with celery_worker(tmp_path, smtp_port=smtp_server.port, name="deliver") as worker:
-        assert notices.send_notice(notice=notice) == 4
+        assert send_notice(notice=notice) == 4
         wait_for(
             lambda: Notice.objects.filter(pk=notice.pk, state=Notice.State.SENT).exists(),
             timeout=60,
@@ -163,7 +163,7 @@ def test_worker_killed_mid_batch_sends_every_member_once(smtp_server, tmp_path, 
     smtp_server.delay = 0.3  # keep one message in flight when the worker dies
 
     with celery_worker(tmp_path, smtp_port=smtp_server.port, name="first") as first:
-        notices.send_notice(notice=notice)
+        send_notice(notice=notice)
         wait_for(
             lambda: (
                 notice.deliveries.filter(state="sent").count() >= 8

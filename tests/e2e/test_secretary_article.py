@@ -182,7 +182,7 @@ def test_secretary_writes_previews_publishes_edits_in_two_tabs_and_restores_an_a
         "Các tỉnh báo cáo kết quả",
         "Khai mạc phiên họp tại Pleiku",
     ]
-    assert [text for text in body.locator("p").all_text_contents()] == PARAGRAPHS
+    assert body.locator("p").all_text_contents() == PARAGRAPHS
     assert visitor.locator('meta[name="robots"]').count() == 0
     shot(visitor, 6, "public")
     context.close()

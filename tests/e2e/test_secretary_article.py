@@ -96,9 +96,9 @@ def test_secretary_writes_previews_publishes_edits_in_two_tabs_and_restores_an_a
 ):
     CategoryFactory(name="Tin Hội đồng", slug="tin-hoi-dong")
     ArticleFactory(title="Hội nghị CIO 2026 (tin cũ)", slug=SLUG)  # the address the new title asks for
-    cover, first, second = tmp_path / "hoi-truong.jpg", tmp_path / "khai-mac.png", tmp_path / "bao-cao.png"
+    cover, first, second = tmp_path / "hoi-truong.jpg", tmp_path / "khai-mac.jpg", tmp_path / "bao-cao.png"
     _photo(cover)
-    first.write_bytes(png_bytes((640, 360)))
+    _photo(first)
     second.write_bytes(png_bytes((480, 320)))
     problems = []
     page.on("console", lambda message: message.type == "error" and problems.append(message.text))
@@ -133,6 +133,9 @@ def test_secretary_writes_previews_publishes_edits_in_two_tabs_and_restores_an_a
     expect(page.locator(".field-slug .errorlist")).to_have_text("Bài viết có Đường dẫn đã tồn tại.")
     expect(page.locator(".field-cover")).to_contain_text("Tệp đã chọn được giữ lại: hoi-truong.jpg")
     expect(editor.locator("figure img")).to_have_count(2)
+    # The text comes back as it will be saved: the pasted gaps and leading spaces are gone already.
+    expect(editor.locator("p")).to_have_count(3)
+    expect(editor.locator("p").first).to_have_text(re.compile("^Sáng 12/3/2026"))
     shot(page, 3, "slug-taken-cover-kept")
     page.fill("#id_slug", SLUG + "-tai-gia-lai")
     page.click("input[name=_continue]")

@@ -132,3 +132,62 @@ def test_a_list_without_its_version_token_is_refused(secretariat):
     response = secretariat.post(list_url(model), data | {"_save": "Lưu"})
 
     assert "Danh sách này thiếu mã phiên bản" in html.unescape(response.text)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_list_saves_at_the_same_moment_one_wins_one_is_refused(monkeypatch):
+    """Two tabs on the categories' list press "Lưu" together: the shown rows stay locked to the commit."""
+    import threading
+    import time
+
+    from django.db import connection
+    from django.test import Client
+
+    from council.models import Category
+    from council.versioning import ContentAdmin
+
+    first, second = (ROWS["council.Category"](name) for name in ["Dòng thử một", "Dòng thử hai"])
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    tabs = [Client(), Client()]
+    for tab in tabs:
+        tab.force_login(user)
+    lists = [form_fields(tab.get(list_url(Category)).text, "changelist-form") for tab in tabs]
+    lists[0][f"form-{index_of(lists[0], first)}-order"] = "41"
+    lists[1][f"form-{index_of(lists[1], second)}-order"] = "42"
+
+    first_saving, second_sent = threading.Event(), threading.Event()
+    save_model = ContentAdmin.save_model
+
+    def slow_first_save(self, request, obj, form, change):
+        if not first_saving.is_set():
+            first_saving.set()
+            second_sent.wait(timeout=10)
+            time.sleep(0.5)  # the second request reaches its check meanwhile (or is still on its way)
+        save_model(self, request, obj, form, change)
+
+    monkeypatch.setattr(ContentAdmin, "save_model", slow_first_save)
+    answers = {}
+
+    def post(index):
+        try:
+            answers[index] = tabs[index].post(list_url(Category), lists[index] | {"_save": "Lưu"})
+        finally:
+            connection.close()
+
+    one = threading.Thread(target=post, args=(0,))
+    one.start()
+    assert first_saving.wait(timeout=10)
+    two = threading.Thread(target=post, args=(1,))
+    two.start()
+    second_sent.set()
+    one.join(timeout=30)
+    two.join(timeout=30)
+
+    assert answers[0].status_code == 302
+    assert answers[1].status_code == 200
+    assert f"{first}: thứ tự đã đổi" in html.unescape(answers[1].text)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.order, second.order) == (41, 0)

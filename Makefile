@@ -112,6 +112,9 @@ restore: install
 upgrade: compilemessages
 	$(MANAGE) check --deploy --fail-level ERROR
 	$(MANAGE) migrate --noinput
+# A first version of every row that has none (loaded by a migration or an import), so that it
+# can be recovered once deleted; rows that have one are skipped, so it is safe to run again.
+	$(MANAGE) createinitialrevisions --comment "Bản đầu tiên" --verbosity 0
 	$(MANAGE) collectstatic --noinput >/dev/null
 	@echo "Upgraded. Now, as root: systemctl reload council-web && systemctl restart council-worker council-beat"
 

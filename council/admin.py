@@ -71,9 +71,18 @@ class DailyVisitsAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context=extra_context)
 
 
+class CleanEditorField(ProseEditorFormField):
+    """The editor's field: after a form error it shows the text as it will be saved, pasted gaps gone."""
+
+    def bound_data(self, data, initial):
+        value = super().bound_data(data, initial)
+        return clean_html(value) if isinstance(value, str) else value
+
+
 class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
+        field_classes = {"body": CleanEditorField}
         fields = [
             "title",
             "slug",
@@ -208,7 +217,7 @@ class CategoryAdmin(ContentAdmin):
 class FlatPageAdminForm(FlatpageForm):
     """The council's own pages: the same editor as the news, and the same sanitiser."""
 
-    content = ProseEditorFormField(
+    content = CleanEditorField(
         label=_("nội dung"), extensions=EDITOR_EXTENSIONS, sanitize=clean_html, required=False
     )
 

@@ -194,6 +194,8 @@ class KeptFileInput(AdminFileWidget):
         widget["forget_name"] = self.forget_name(name)
         if widget["kept"] and not self.allow_multiple_selected:
             widget["is_initial"] = False  # the kept file, not the stored one, is what will be saved
+        if widget["is_initial"]:
+            widget["stored_name"] = PurePath(str(value)).name  # its name, not the storage's folders
         if self.limits:
             widget["limits_note"] = self.limits.note()
             widget["attrs"]["accept"] = self.limits.accept

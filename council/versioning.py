@@ -19,8 +19,9 @@ from django import forms
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core import signing
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.forms.models import _get_foreign_key
+from django.forms.models import BaseModelFormSet, _get_foreign_key
 from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -126,7 +127,17 @@ def describe_changes(model, opened: dict, saved: dict) -> list[str]:
         if opened[""].get(name) == value:
             continue
         field = model._meta.get_field(name)
-        if field.get_internal_type() in {"CharField", "TextField", "SlugField", "URLField", "EmailField"}:
+        if field.choices:
+            labels = {str(choice): str(text) for choice, text in field.flatchoices}
+            lines.append(
+                _("%(field)s: “%(old)s” → “%(new)s”")
+                % {
+                    "field": field.verbose_name,
+                    "old": labels.get(opened[""].get(name, ""), "–"),
+                    "new": labels.get(value, value),
+                }
+            )
+        elif field.get_internal_type() in {"CharField", "TextField", "SlugField", "URLField", "EmailField"}:
             lines.append(
                 _("%(field)s: “%(old)s” → “%(new)s”")
                 % {"field": field.verbose_name, "old": _shown(opened[""].get(name, "")), "new": _shown(value)}
@@ -145,6 +156,67 @@ def describe_changes(model, opened: dict, saved: dict) -> list[str]:
         if edited:
             lines.append(_("%(inline)s: sửa %(n)d dòng") % {"inline": title, "n": edited})
     return lines
+
+
+class VersionTokenFormSet(BaseModelFormSet):
+    """The list's editable columns, refused when a row shown changed since the list was opened.
+
+    The management form carries a signed snapshot of the shown rows' editable values;
+    on save the rows are locked and read again (the admin's list view saves in a
+    revision, hence in a transaction). `ContentAdmin.get_changelist_formset` sets `editable`.
+    """
+
+    editable: list[str] = []
+
+    def _snapshot(self, rows) -> dict[str, dict[str, str]]:
+        return {str(row.pk): row_values(row, self.editable) for row in rows}
+
+    @cached_property
+    def management_form(self):
+        form = super().management_form
+        form.fields[TOKEN_FIELD] = forms.CharField(
+            widget=forms.HiddenInput,
+            required=False,
+            initial=None
+            if self.is_bound
+            else signing.dumps(self._snapshot(self.get_queryset()), salt=SALT, compress=True),
+        )
+        return form
+
+    def clean(self):
+        super().clean()
+        try:
+            opened = signing.loads(self.data.get(f"{self.prefix}-{TOKEN_FIELD}") or "", salt=SALT)
+        except signing.BadSignature:
+            raise ValidationError(
+                _("Danh sách này thiếu mã phiên bản nên không thể lưu. Hãy tải lại trang rồi sửa lại."),
+                code="no_version",
+            ) from None
+        pks = [form.instance.pk for form in self.forms if form.instance.pk is not None]
+        saved = self.model._base_manager.select_for_update().filter(pk__in=pks).order_by("pk")
+        lines = []
+        for row in saved:
+            before = opened.get(str(row.pk))
+            if before is None:
+                continue
+            now = self._snapshot([row])[str(row.pk)]
+            changes = describe_changes(self.model, {"": before, "inlines": {}}, {"": now, "inlines": {}})
+            lines.extend(f"{row}: {change}" for change in changes)
+        if lines:
+            raise ValidationError(
+                [
+                    _(
+                        "Chưa lưu: danh sách này đã được sửa ở nơi khác (trong một thẻ khác hoặc bởi "
+                        "người khác) sau khi bạn mở nó. Những gì đã thay đổi:"
+                    ),
+                    *lines,
+                    _(
+                        "Những gì bạn vừa nhập vẫn còn trong danh sách dưới đây. Hãy mở lại danh sách "
+                        "trong một thẻ mới để xem bản mới nhất, chép những thay đổi của bạn sang đó rồi lưu."
+                    ),
+                ],
+                code="stale",
+            )
 
 
 class ContentAdmin(CompareVersionAdmin):
@@ -179,6 +251,11 @@ class ContentAdmin(CompareVersionAdmin):
         names = [name for name in form.base_fields if name != TOKEN_FIELD]
         form.snapshot_of = staticmethod(lambda saved: self.snapshot(request, saved, names))
         return form
+
+    def get_changelist_formset(self, request, **kwargs):
+        formset = super().get_changelist_formset(request, formset=VersionTokenFormSet, **kwargs)
+        formset.editable = list(self.list_editable)
+        return formset
 
     # django-reversion finds a version by its id alone: here it must be one of this admin's model.
     def revision_view(self, request, object_id, version_id, extra_context=None):

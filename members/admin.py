@@ -196,7 +196,7 @@ class MemberAdmin(UploadsAdminMixin, ContentAdmin):
         report = None
         form = MemberImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            report = services.import_members(data=form.cleaned_data["file"])
+            report = services.import_members(data=form.cleaned_data["file"], user=request.user)
             if not report.errors:
                 self.message_user(
                     request,

@@ -5,6 +5,7 @@ import datetime
 import io
 from dataclasses import dataclass, field
 
+import reversion
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
@@ -122,7 +123,7 @@ def _clean_row(row: dict[str, str]) -> dict:
     return {**values, "role": role, "province": province, "started_on": started_on}
 
 
-def import_members(*, data: bytes) -> ImportReport:
+def import_members(*, data: bytes, user: User | None = None) -> ImportReport:
     """Import members from a UTF-8 CSV file (header row: CSV_COLUMNS), all or nothing.
 
     Every row is checked first; if any row is wrong the report lists every
@@ -152,7 +153,11 @@ def import_members(*, data: bytes) -> ImportReport:
     if not rows:
         report.errors.append((2, _("Tệp không có dòng dữ liệu nào.")))
         return report
-    with transaction.atomic():
+    # Each row written is kept as a version, as an admin save is: a member deleted later can be recovered.
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_comment(_("Nhập từ tệp CSV"))
+        if user is not None:
+            reversion.set_user(user)
         for values in rows:
             _save_row(values, report)
     return report

@@ -40,8 +40,20 @@
     return null;
   };
 
+  // A file kept across a form error: the browser's own "no file chosen" beside the note
+  // would contradict it, so that text is hidden until another file is chosen.
+  const markKept = () => {
+    for (const note of document.querySelectorAll(".kept-upload")) {
+      const input = note.parentElement?.querySelector('input[type="file"]');
+      if (input && !input.files.length) input.classList.add("upload-kept");
+    }
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", markKept);
+  else markKept();
+
   document.addEventListener("change", async (event) => {
     const input = event.target;
+    if (input instanceof HTMLInputElement && input.type === "file") input.classList.remove("upload-kept");
     if (!(input instanceof HTMLInputElement) || input.type !== "file" || !input.dataset.maxBytes) return;
     const box = document.getElementById(`${input.id}_upload_error`);
     const problems = (await Promise.all([...input.files].map((file) => problemWith(input, file)))).filter(

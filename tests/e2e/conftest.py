@@ -24,6 +24,9 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
+            # The browser's own words (a file input's "Chọn tệp") in Vietnamese, as on a secretary's
+            # computer; Debian's chromium-l10n holds them (without it they stay English).
+            env={**os.environ, "LANGUAGE": "vi"},
             args=[
                 "--headless",
                 "--no-sandbox",

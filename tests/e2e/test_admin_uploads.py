@@ -85,7 +85,9 @@ def test_a_photo_with_its_caption_goes_into_the_body_through_the_editor(
     editor.click()
     page.keyboard.type("Đoạn mở đầu.")
 
-    page.locator(".prose-menubar__button[title='Hình có chú thích']").click()
+    page.locator(
+        '.prose-menubar__button[title="Hình có chú thích"]'
+    ).click()  # once the menu is in Vietnamese
     dialog = page.locator("dialog[open]")
     with page.expect_popup() as opened:
         dialog.get_by_role("button", name="Chọn tệp...").click()

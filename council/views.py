@@ -27,14 +27,15 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from meetings.models import Agreement, Document, Meeting, Photo
 
-from . import breaker, feedback, privatemedia, ratelimit, search, views_count
-from .cache import redis_client
+from . import feedback, search, views_count
 from .forms import FeedbackForm, fresh_stamp
 from .models import Article, Category, Feedback
-from .net import client_ip
-from .preview import StaffPreviewMixin
-from .sanitize import clean_html
-from .shells import ShellCachedMixin
+from .shared import breaker, privatemedia, ratelimit
+from .shared.cache import redis_client
+from .shared.net import client_ip
+from .shared.preview import StaffPreviewMixin
+from .shared.sanitize import clean_html
+from .shared.shells import ShellCachedMixin
 
 logger = logging.getLogger(__name__)
 

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from council.documents import validate_document
-from council.privatemedia import PrivateUpload
-from council.textsearch import SearchIndexed, SearchIndexedQuerySet
-from council.uploads import validate_image
+from council.shared.documents import validate_document
+from council.shared.privatemedia import PrivateUpload
+from council.shared.textsearch import SearchIndexed, SearchIndexedQuerySet
+from council.shared.uploads import validate_image
 from members.models import Member, Organisation, Province
 
 
@@ -221,7 +221,7 @@ class Document(SearchIndexed):
     published = models.BooleanField(_("công khai"), default=False)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
-    # The file's text for search, read by a task after each upload (council.doctext):
+    # The file's text for search, read by a task after each upload (council.shared.doctext):
     # its parts (a PDF's pages, slides, sheets) separated by form feeds.
     text = models.TextField(_("nội dung chữ"), blank=True, editable=False)
     text_status = models.CharField(

@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from council.queue import enqueue
+from council.shared.queue import enqueue
 from members.models import Member, Membership
 
 from . import emails

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.text import slugify
 
-from council import doctext
-from council.uploads import reencode_image, validate_image
+from council.shared import doctext
+from council.shared.uploads import reencode_image, validate_image
 
 from .models import AgendaItem, Document, Meeting, Photo
 

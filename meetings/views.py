@@ -8,10 +8,10 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
-from council.documents import CONTENT_TYPES, document_kind
-from council.preview import StaffPreviewMixin
-from council.privatemedia import file_response
-from council.shells import ShellCachedMixin
+from council.shared.documents import CONTENT_TYPES, document_kind
+from council.shared.preview import StaffPreviewMixin
+from council.shared.privatemedia import file_response
+from council.shared.shells import ShellCachedMixin
 
 from .calendar import meetings_calendar
 from .models import AgendaItem, Agreement, Attendance, Document, FollowUp, Meeting, Photo, Recommendation

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from council.queue import enqueue
+from council.shared.queue import enqueue
 
 from .models import Member, Membership, Organisation, Province, User
 

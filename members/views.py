@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
-from council.shells import ShellCachedMixin
+from council.shared.shells import ShellCachedMixin
 
 from .models import Member, Membership, Province
 

@@ -3,7 +3,7 @@ import socket
 import pytest
 from django.urls import reverse
 
-from council import breaker
+from council.shared import breaker
 
 pytestmark = pytest.mark.django_db
 

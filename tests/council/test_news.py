@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from council import held, search, views_count
+from council import search, views_count
 from council.models import Article
-from council.permissions import SECRETARIAT_GROUP
-from council.text import fold, vietnamese_slug
+from council.shared import held
+from council.shared.permissions import SECRETARIAT_GROUP
+from council.shared.text import fold, vietnamese_slug
 from tests.factories import ArticleFactory, MeetingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -168,7 +169,8 @@ def test_home_page_queries_stay_the_same_with_ten_times_the_content(
     from django.core.cache import cache
 
     def home_queries() -> int:
-        from council import counter, held
+        from council import counter
+        from council.shared import held
 
         cache.clear()  # the page cache is cold; thumbnails keep their own alias
         held.forget_everything()  # and what this process keeps: page shells, the poll

@@ -6,10 +6,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from council import search, textsearch
+from council import search
 from council.demo.meetings import report_pdf
 from council.models import Article
-from council.textsearch import Query, parse
+from council.shared import textsearch
+from council.shared.textsearch import Query, parse
 from meetings.models import Agreement, Document, Meeting
 from members.models import Member
 from tests.admin_forms import version_token

@@ -7,9 +7,9 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from council import shells
 from council.models import Article
-from council.permissions import SECRETARIAT_GROUP
+from council.shared import shells
+from council.shared.permissions import SECRETARIAT_GROUP
 from meetings.models import Meeting
 from tests.factories import ArticleFactory, MeetingFactory, UserFactory
 

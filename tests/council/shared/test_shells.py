@@ -9,7 +9,8 @@ from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.sites.models import Site
 
-from council import shells, views_count
+from council import views_count
+from council.shared import shells
 from meetings.models import Meeting
 from tests.factories import ArticleFactory, MeetingFactory, UserFactory, poll_with_choices
 
@@ -166,7 +167,7 @@ def test_a_council_page_for_members_only_still_sends_guests_to_log_in(client):
 
 
 def test_shells_are_this_processs_own_and_last_a_second_while_redis_fails(client):
-    from council import breaker
+    from council.shared import breaker
 
     meeting = MeetingFactory(title="Phiên họp năm 2026")
     breaker.redis.trip("Redis stopped")

@@ -10,10 +10,11 @@ from django.core.files.storage import default_storage
 from django.db import models
 from django.utils import timezone
 
-from council import privatemedia, views
+from council import views
 from council.demo.meetings import report_pdf
 from council.models import Article
-from council.privatemedia import PrivateUpload
+from council.shared import privatemedia
+from council.shared.privatemedia import PrivateUpload
 from meetings.models import Agreement, Document, Meeting, Photo
 from tests.factories import ArticleFactory, MeetingFactory, UserFactory, png_bytes
 

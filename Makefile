@@ -17,7 +17,7 @@ WEB_CONCURRENCY ?= 3
 help:
 	@echo "make run      create .venv, install, migrate, load the demo and serve http://$(HOST):$(PORT)"
 	@echo "make test     install and run the test suite"
-	@echo "make lint     ruff and djlint;  make format  fix what they can"
+	@echo "make lint     ruff, djlint and the import contracts;  make format  fix what they can"
 	@echo "make check    manage.py check and makemigrations --check"
 	@echo "make serve    gunicorn ($(WEB_CONCURRENCY) workers) with WhiteNoise, against DATABASE_URL/REDIS_URL"
 	@echo "make worker   a Celery worker;  make beat  the Celery beat scheduler"
@@ -87,6 +87,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint templates --check --quiet
 	$(BIN)/djlint templates --lint --quiet
+	$(BIN)/lint-imports --no-logo
 
 format: install
 	$(BIN)/ruff check --fix .

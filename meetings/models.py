@@ -28,6 +28,15 @@ class MeetingQuerySet(SearchIndexedQuerySet):
     def past(self):
         return self.public().filter(status=Meeting.Status.HELD)
 
+    def attended_by(self, member: Member):
+        """The public meetings `member` attended, the latest first (for the member's page)."""
+        return (
+            self.public()
+            .filter(attendances__member=member, attendances__attended=True)
+            .select_related("host_province")
+            .order_by("-starts_at")
+        )
+
     def next_and_last(self):
         """The next planned meeting and the last held one, in a single query.
 

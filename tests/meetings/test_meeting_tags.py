@@ -17,10 +17,16 @@ def attend(member, meeting, *, attended=True):
 def test_meetings_attended_lists_the_public_meetings_a_member_came_to_latest_first():
     member, other = MemberFactory(), MemberFactory()
     now = timezone.now()
-    older = MeetingFactory(title="Phiên 2024", starts_at=now - timedelta(days=400), status=Meeting.Status.HELD)
+    older = MeetingFactory(
+        title="Phiên 2024", starts_at=now - timedelta(days=400), status=Meeting.Status.HELD
+    )
     newer = MeetingFactory(title="Phiên 2025", starts_at=now - timedelta(days=30), status=Meeting.Status.HELD)
-    draft = MeetingFactory(title="Phiên nháp", starts_at=now - timedelta(days=10), status=Meeting.Status.DRAFT)
-    absent = MeetingFactory(title="Phiên vắng", starts_at=now - timedelta(days=20), status=Meeting.Status.HELD)
+    draft = MeetingFactory(
+        title="Phiên nháp", starts_at=now - timedelta(days=10), status=Meeting.Status.DRAFT
+    )
+    absent = MeetingFactory(
+        title="Phiên vắng", starts_at=now - timedelta(days=20), status=Meeting.Status.HELD
+    )
     attend(member, older)
     attend(member, newer)
     attend(member, draft)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from council.shared.documents import validate_document
 from council.shared.privatemedia import PrivateUpload
+from council.shared.text import vietnamese_slug
 from council.shared.textsearch import SearchIndexed, SearchIndexedQuerySet
 from council.shared.uploads import validate_image
 from members.models import Member, Organisation, Province
@@ -257,10 +258,7 @@ class Document(SearchIndexed):
     @property
     def download_name(self) -> str:
         """A readable file name: the number and title, without diacritics."""
-        from django.utils.text import slugify
-
-        text = f"{self.number.replace('/', '-')} {self.title}".replace("đ", "d").replace("Đ", "D")
-        stem = slugify(text) or "tai-lieu"
+        stem = vietnamese_slug(f"{self.number.replace('/', '-')} {self.title}") or "tai-lieu"
         return f"{stem[:120]}{PurePath(self.file.name).suffix.lower()}"
 
 

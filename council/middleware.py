@@ -117,7 +117,7 @@ class DatabaseDownMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from .views import service_unavailable
+        from .errors import service_unavailable
 
         if breaker.database.failing and request.path != "/healthz" and not self._database_back():
             return service_unavailable(request)
@@ -138,7 +138,7 @@ class DatabaseDownMiddleware:
         return True
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        from .views import database_unreachable, service_unavailable
+        from .errors import database_unreachable, service_unavailable
 
         if database_unreachable(exception):
             breaker.database.trip(exception)

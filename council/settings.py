@@ -325,7 +325,7 @@ if SENTRY_DSN:
         traces_sample_rate=0.0,
     )
 # A form whose CSRF token is missing or stale: a clear Vietnamese page (JSON for the poll's fetch).
-CSRF_FAILURE_VIEW = "council.views.csrf_failure"
+CSRF_FAILURE_VIEW = "council.errors.csrf_failure"
 
 # --- Users and login ------------------------------------------------------------
 

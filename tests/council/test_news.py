@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from council import search, views_count
+from council import article_views, search
 from council.models import Article
 from council.shared import held
 from council.shared.permissions import SECRETARIAT_GROUP
@@ -91,9 +91,9 @@ def test_views_are_counted_once_per_visitor_per_day_and_flushed_in_batches(clien
     article.refresh_from_db()
     stored_before = article.view_count
 
-    assert views_count.pending(article.pk) == 2
-    assert views_count.flush_views() == 2
-    assert views_count.flush_views() == 0
+    assert article_views.pending(article.pk) == 2
+    assert article_views.flush_views() == 2
+    assert article_views.flush_views() == 0
     article.refresh_from_db()
     assert (stored_before, article.view_count) == (0, 2)
     held.forget_everything()  # the page shows the count of its shell's render: render it again

@@ -42,7 +42,7 @@ def test_unknown_page_is_a_friendly_404(client):
 
 
 def test_server_error_page_renders_without_a_request(rf):
-    from council.views import server_error
+    from council.errors import server_error
 
     response = server_error(rf.get("/"))
 

@@ -592,8 +592,6 @@ CELERY_BEAT_SCHEDULE["council.copy_visits"] = {
 # --- News -----------------------------------------------------------------------------------
 
 NEWS_PER_PAGE = _read("NEWS_PER_PAGE", env.int, default=10)
-# Seconds the home page's content block (news, meetings, agreements) is shared by
-# every visitor before it is rendered again; 0 renders it on every request.
 # Public pages' shells (council.shared.shells): at most this old when no save announced
 # a change (a scheduled article whose time came shows within this many seconds).
 PAGE_SHELL_SECONDS = _read("PAGE_SHELL_SECONDS", env.int, default=60)

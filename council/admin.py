@@ -17,11 +17,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_prose_editor.fields import ProseEditorFormField
 
 from . import counter, feedback
-from .kept_uploads import IMAGE_LIMITS, KeptFileInput, UploadsAdminMixin
 from .models import EDITOR_EXTENSIONS, Article, Category, DailyVisits, Feedback, touch_page
-from .sanitize import clean_html
-from .uploads import clean_image_field, store_image
-from .versioning import ContentAdmin
+from .shared.kept_uploads import IMAGE_LIMITS, KeptFileInput, UploadsAdminMixin
+from .shared.sanitize import clean_html
+from .shared.uploads import clean_image_field, store_image
+from .shared.versioning import ContentAdmin
 
 CHART_DAYS = 90
 CHART_HEIGHT = 160

@@ -8,7 +8,7 @@ class CouncilConfig(AppConfig):
     verbose_name = _("Trang và tin tức")
 
     def ready(self) -> None:
-        from . import permissions, shells
+        from .shared import permissions, shells
 
         # After every migrate, once all apps' permissions exist (this app is
         # installed last), keep the secretariat group's permissions complete.

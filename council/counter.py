@@ -37,7 +37,7 @@ from django.core.cache import cache
 from django.db.models import Sum
 from django.utils import timezone
 
-from .cache import redis_client
+from .shared.cache import redis_client
 
 WINDOW = 5 * 60
 WRITE_EVERY = 60
@@ -116,7 +116,7 @@ class RedisBackend:
     """The counter on Redis: one pipelined round trip per write."""
 
     def __init__(self, url: str, prefix: str) -> None:
-        # Short time-outs and the circuit breaker: a failing Redis costs the page nothing (council.cache).
+        # Short time-outs and the circuit breaker: a failing Redis costs the page nothing (council.shared.cache).
         self.client = redis_client(url)
         self.prefix = f"{prefix}:online"
 

@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from meetings.models import Meeting
 
-from . import emails, shells
+from . import emails
 from .models import Article, Feedback
+from .shared import shells
 
 logger = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from celery import signals
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import empty
 
-from .net import client_ip
+from .shared.net import client_ip
 
 request_logger = logging.getLogger("council.requests")
 task_logger = logging.getLogger("council.tasks")

@@ -12,8 +12,9 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from . import breaker, counter
-from .net import client_ip
+from . import counter
+from .shared import breaker
+from .shared.net import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ class OnlineCounterMiddleware:
             try:
                 self._record(request, response, reader)
             except redis.RedisError as error:  # the page matters more than the counter
-                logger.debug("online counter: %s", error)  # council.breaker logs the failure once
+                logger.debug("online counter: %s", error)  # council.shared.breaker logs the failure once
         return response
 
     @staticmethod
@@ -106,7 +107,7 @@ class DatabaseDownMiddleware:
     """PostgreSQL unreachable: the maintenance page (503, Retry-After) at once, never a 500 or a wait.
 
     A lost or refused connection anywhere in a view opens the database
-    breaker (council.breaker): for DATABASE_BREAKER_SECONDS every page but
+    breaker (council.shared.breaker): for DATABASE_BREAKER_SECONDS every page but
     /healthz is the maintenance page without even trying the database; then
     one query tells whether it is back.
     Static files never get here (WhiteNoise answers them before).
@@ -116,7 +117,7 @@ class DatabaseDownMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from .views import service_unavailable
+        from .errors import service_unavailable
 
         if breaker.database.failing and request.path != "/healthz" and not self._database_back():
             return service_unavailable(request)
@@ -137,7 +138,7 @@ class DatabaseDownMiddleware:
         return True
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        from .views import database_unreachable, service_unavailable
+        from .errors import database_unreachable, service_unavailable
 
         if database_unreachable(exception):
             breaker.database.trip(exception)

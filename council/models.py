@@ -10,12 +10,12 @@ from django_prose_editor.fields import ProseEditorField
 from meetings.models import Meeting
 from members.models import Province
 
-from .privatemedia import PrivateUpload
-from .sanitize import clean_html
-from .textsearch import SearchIndexed, SearchIndexedQuerySet
-from .uploads import validate_image
+from .shared.privatemedia import PrivateUpload
+from .shared.sanitize import clean_html
+from .shared.textsearch import SearchIndexed, SearchIndexedQuerySet
+from .shared.uploads import validate_image
 
-# What the editor offers; the sanitiser (council.sanitize) decides what is kept.
+# What the editor offers; the sanitiser (council.shared.sanitize) decides what is kept.
 EDITOR_EXTENSIONS = {
     "Bold": True,
     "Italic": True,

@@ -1,6 +1,6 @@
 """Site search across articles, meetings, documents, members and agreements.
 
-What a match is, and what a query means, is decided in council.textsearch:
+What a match is, and what a query means, is decided in council.shared.textsearch:
 whole words compared without case or diacritics, "phrases" and -exclusions.
 On PostgreSQL each row's stored search vector (GIN-indexed, kept current on
 save) answers, ranked by ts_rank with the title weighted highest; elsewhere
@@ -29,10 +29,10 @@ from django.utils.translation import gettext_lazy as _
 from meetings.models import Agreement, Document, Meeting
 from members.models import Member
 
-from . import doctext, shells
 from .models import Article
-from .text import fold
-from .textsearch import CONFIG, Query, contains, matches, parse, words
+from .shared import doctext, shells
+from .shared.text import fold
+from .shared.textsearch import CONFIG, Query, contains, matches, parse, words
 
 SNIPPET = 220
 # How much of a text is folded first when looking for the first match.
@@ -121,7 +121,7 @@ def cached_search(query: str) -> list[Hit]:
 
 
 def search(query: str) -> list[Hit]:
-    """Every public thing matching `query` (see council.textsearch), best first."""
+    """Every public thing matching `query` (see council.shared.textsearch), best first."""
     parsed = parse(query)
     if not parsed:
         return []

@@ -2,7 +2,7 @@
 
 Django's cache session store cannot tell a missing session from an
 unreachable cache, and when creating one it tries ten thousand keys before
-failing with an error. While Redis is unreachable (council.breaker) this
+failing with an error. While Redis is unreachable (council.shared.breaker) this
 store neither reads nor writes: the visitor is a guest for the moment (their
 cookie is kept, and with it the session once Redis is back), and
 `council.middleware.SessionLostMiddleware` tells them so.
@@ -10,7 +10,7 @@ cookie is kept, and with it the session once Redis is back), and
 
 from django.contrib.sessions.backends import cache as cache_sessions
 
-from .cache import redis_failing
+from .shared.cache import redis_failing
 
 
 class SessionStore(cache_sessions.SessionStore):

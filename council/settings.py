@@ -194,7 +194,7 @@ CACHE_KEY_PREFIX = _read("CACHE_KEY_PREFIX", env.str, default="council")
 # Every Redis connection (cache, sessions, counter, broker) gives up after this
 # many seconds of connecting or waiting for an answer...
 REDIS_SOCKET_TIMEOUT = _read("REDIS_SOCKET_TIMEOUT", env.float, default=0.25)
-# ...and after a failure the site stops asking Redis for this long (council.breaker).
+# ...and after a failure the site stops asking Redis for this long (council.shared.breaker).
 REDIS_BREAKER_SECONDS = _read("REDIS_BREAKER_SECONDS", env.float, default=5.0)
 if REDIS_SOCKET_TIMEOUT <= 0 or REDIS_BREAKER_SECONDS < 0:
     raise ImproperlyConfigured(
@@ -204,12 +204,12 @@ if REDIS_URL:
     REDIS_CACHE_URL = redis_db(REDIS_URL, 0)
     CACHES = {
         "default": {
-            "BACKEND": "council.cache.PooledRedisCache",
+            "BACKEND": "council.shared.cache.PooledRedisCache",
             "LOCATION": REDIS_CACHE_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         },
         "sessions": {
-            "BACKEND": "council.cache.PooledRedisCache",
+            "BACKEND": "council.shared.cache.PooledRedisCache",
             "LOCATION": redis_db(REDIS_URL, 1),
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         },
@@ -231,7 +231,7 @@ else:
 
 CACHES["thumbnails"] = (
     {
-        "BACKEND": "council.cache.PooledRedisCache",
+        "BACKEND": "council.shared.cache.PooledRedisCache",
         # Beside the sessions (database N+1): flushing the page cache leaves it.
         "LOCATION": redis_db(REDIS_URL, 1),
         "KEY_PREFIX": f"{CACHE_KEY_PREFIX}:thumbnails",
@@ -270,7 +270,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # With late acks a task is redelivered if its worker dies; this is how long
     # Redis waits before it does. Longer than the hard time limit.
     "visibility_timeout": CELERY_TASK_TIME_LIMIT + 60,
-    # Enqueueing from a web request must not wait on a dead broker (council.breaker.enqueue).
+    # Enqueueing from a web request must not wait on a dead broker (council.shared.breaker.enqueue).
     "socket_timeout": REDIS_SOCKET_TIMEOUT,
     "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
     # One attempt, no pause, when a producer connects (workers keep their own retry loop).
@@ -325,7 +325,7 @@ if SENTRY_DSN:
         traces_sample_rate=0.0,
     )
 # A form whose CSRF token is missing or stale: a clear Vietnamese page (JSON for the poll's fetch).
-CSRF_FAILURE_VIEW = "council.views.csrf_failure"
+CSRF_FAILURE_VIEW = "council.errors.csrf_failure"
 
 # --- Users and login ------------------------------------------------------------
 
@@ -350,7 +350,7 @@ PASSWORD_RESET_TIMEOUT = _read("PASSWORD_RESET_TIMEOUT", env.int, default=3 * 24
 AXES_FAILURE_LIMIT = _read("AXES_FAILURE_LIMIT", env.int, default=5)
 AXES_COOLOFF_TIME = _read("AXES_COOLOFF_MINUTES", env.int, default=15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "council.net.client_ip"
+AXES_CLIENT_IP_CALLABLE = "council.shared.net.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Two-factor sign-in to the admin (council/two_factor.py): the name authenticator apps show.
@@ -430,7 +430,7 @@ STORAGES = {
 # without a front proxy). Behind nginx, let it serve MEDIA_ROOT instead.
 SERVE_MEDIA = _read("DJANGO_SERVE_MEDIA", strict_bool, default=True)
 # Files of records that may be unpublished live under MEDIA_ROOT/private/ and are
-# answered by a view that checks publication (council/privatemedia.py). Behind
+# answered by a view that checks publication (council/shared/privatemedia.py). Behind
 # nginx, set this to the URL prefix of an `internal` location aliased to
 # MEDIA_ROOT/private/ (e.g. /_private_media/): the view then answers with
 # X-Accel-Redirect and nginx sends the bytes. Empty: Django streams the file.
@@ -444,7 +444,7 @@ if PRIVATE_MEDIA_ACCEL_PREFIX and not (
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 # Files chosen in an admin form that had an error wait here for the next submission
-# (council.kept_uploads); never served. Shared by every web process, like MEDIA_ROOT.
+# (council.shared.kept_uploads); never served. Shared by every web process, like MEDIA_ROOT.
 UPLOAD_STASH_ROOT = Path(_read("UPLOAD_STASH_ROOT", env.str, default=str(BASE_DIR / "upload-stash")))
 
 # --- Backups (django-dbbackup, wrapped by `manage.py backup_site` / `restore_site`) ---------
@@ -524,7 +524,7 @@ CELERY_BEAT_SCHEDULE["council.sweep_feedback"] = {
     "options": {"expires": 300},
 }
 
-# --- Search inside documents (council/doctext.py, meetings/tasks.py) ---------------------------
+# --- Search inside documents (council/shared/doctext.py, meetings/tasks.py) ---------------------------
 
 # Files larger than this are not read for search (a note says so); their titles still are.
 DOCUMENT_TEXT_MAX_BYTES = _read("DOCUMENT_TEXT_MAX_BYTES", env.int, default=15 * 1024 * 1024)
@@ -592,9 +592,7 @@ CELERY_BEAT_SCHEDULE["council.copy_visits"] = {
 # --- News -----------------------------------------------------------------------------------
 
 NEWS_PER_PAGE = _read("NEWS_PER_PAGE", env.int, default=10)
-# Seconds the home page's content block (news, meetings, agreements) is shared by
-# every visitor before it is rendered again; 0 renders it on every request.
-# Public pages' shells (council.shells): at most this old when no save announced
+# Public pages' shells (council.shared.shells): at most this old when no save announced
 # a change (a scheduled article whose time came shows within this many seconds).
 PAGE_SHELL_SECONDS = _read("PAGE_SHELL_SECONDS", env.int, default=60)
 # How often the article views counted in the cache are written to the database.

@@ -5,7 +5,7 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from . import counter, feedback, views_count
+from . import article_views, counter, feedback
 
 
 @shared_task(name="council.copy_visits")
@@ -19,7 +19,7 @@ def copy_visits() -> None:
 @shared_task(name="council.flush_views")
 def flush_views() -> None:
     """Write the article views counted in the cache to the database."""
-    views_count.flush_views()
+    article_views.flush_views()
 
 
 # Connection trouble and SMTP errors (smtplib's are OSErrors): retried a few times, with backoff.

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .permissions import SECRETARIAT_GROUP
+from .shared.permissions import SECRETARIAT_GROUP
 
 
 def needs_second_factor(user) -> bool:

@@ -7,7 +7,7 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
-from . import feeds, views
+from . import feeds, health, media, views
 from .sitemaps import SITEMAPS
 
 admin.site.site_header = _("Hội đồng Giám đốc CNTT miền Trung – Tây Nguyên")
@@ -16,13 +16,13 @@ admin.site.index_title = _("Quản trị nội dung")
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
     path("tim-kiem/", views.SearchView.as_view(), name="search"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
     path("phien-hop/rss/", feeds.MeetingsFeed(), name="meetings_rss"),
     path("phien-hop/atom/", feeds.MeetingsAtom(), name="meetings_atom"),
-    path("bench/hello", views.hello, name="hello"),
+    path("bench/hello", health.hello, name="hello"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("gioi-thieu/", views.FlatPageView.as_view(), {"url": "/gioi-thieu/"}, name="about"),
     path("quy-che-hoat-dong/", views.FlatPageView.as_view(), {"url": "/quy-che-hoat-dong/"}, name="charter"),
@@ -40,13 +40,13 @@ urlpatterns = [
 ]
 
 # Always Django's, never the web server's: the view checks publication.
-urlpatterns += [path("media/private/<path:path>", views.private_media, name="private_media")]
+urlpatterns += [path("media/private/<path:path>", media.private_media, name="private_media")]
 
 if settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(r"^media/(?!private/)(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     ]
 
-handler404 = "council.views.page_not_found"
-handler403 = "council.views.permission_denied"
-handler500 = "council.views.server_error"
+handler404 = "council.errors.page_not_found"
+handler403 = "council.errors.permission_denied"
+handler500 = "council.errors.server_error"

@@ -1,11 +1,9 @@
-"""The site's own pages: home, health check, error pages."""
+"""The site's own pages: home, news, flat pages, search, feedback and "Hỏi đáp", site map.
 
-import logging
+Machine endpoints are in health.py, error pages in errors.py, private files in media.py.
+"""
+
 import math
-import sys
-import threading
-import time
-from collections.abc import Callable
 from functools import cached_property
 
 from django.conf import settings
@@ -13,30 +11,23 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.shortcuts import get_current_site
-from django.core.cache import cache
-from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.template import loader
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views import defaults
-from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from meetings.models import Agreement, Document, Meeting, Photo
+from meetings.models import Agreement, Meeting, Photo
 
-from . import breaker, feedback, privatemedia, ratelimit, search, views_count
-from .cache import redis_client
+from . import article_views, feedback, search
 from .forms import FeedbackForm, fresh_stamp
 from .models import Article, Category, Feedback
-from .net import client_ip
-from .preview import StaffPreviewMixin
-from .sanitize import clean_html
-from .shells import ShellCachedMixin
-
-logger = logging.getLogger(__name__)
+from .shared import ratelimit
+from .shared.net import client_ip
+from .shared.preview import StaffPreviewMixin
+from .shared.sanitize import clean_html
+from .shared.shells import ShellCachedMixin
 
 
 class HomeMeetings:
@@ -126,8 +117,8 @@ class ArticleDetailView(ShellCachedMixin, DetailView):
         context = super().get_context_data(**kwargs)
         article = self.object
         if self.counts_views:
-            views_count.count_view(article_id=article.pk, visitor=views_count.visitor_key(self.request))
-        context["views"] = article.view_count + views_count.pending(article.pk)
+            article_views.count_view(article_id=article.pk, visitor=article_views.visitor_key(self.request))
+        context["views"] = article.view_count + article_views.pending(article.pk)
         latest = Article.objects.public().exclude(pk=article.pk).only("title", "slug", "published_at")
         context["latest"] = latest[:5]
         related = latest.filter(
@@ -141,7 +132,7 @@ class ArticleDetailView(ShellCachedMixin, DetailView):
         return self.object.pk
 
     def served_from_shell(self, request: HttpRequest, note: int) -> None:
-        views_count.count_view(article_id=note, visitor=views_count.visitor_key(request))
+        article_views.count_view(article_id=note, visitor=article_views.visitor_key(request))
 
 
 class ArticlePreviewView(StaffPreviewMixin, ArticleDetailView):
@@ -191,191 +182,6 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
-
-
-def hello(request: HttpRequest) -> HttpResponse:
-    """The plainest Django view: the ceiling that bench/ compares pages against."""
-    return HttpResponse("hello", content_type="text/plain")
-
-
-def _check_database() -> str:
-    if breaker.database.is_open:
-        raise ConnectionError("not asked for now (circuit breaker open)")
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    finally:
-        connection.close()  # this check's own thread: leave no connection behind
-    return "ok"
-
-
-def _check_cache() -> str:
-    if not settings.REDIS_URL:
-        cache.set("healthz", "ok", 10)
-        if cache.get("healthz") != "ok":
-            raise RuntimeError("the value written was not read back")
-        return "ok"
-    # Straight to Redis: the cache itself would answer a miss rather than fail.
-    client = redis_client(settings.REDIS_CACHE_URL)
-    try:
-        client.ping()
-    finally:
-        client.close()
-    return "ok"
-
-
-def _check_broker() -> str:
-    if not settings.CELERY_BROKER_URL:
-        return "inline"
-    if not breaker.redis.allows():
-        raise ConnectionError("not asked for now (circuit breaker open)")
-    from council.celery import app
-
-    with app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=0, timeout=HEALTHZ_SECONDS)
-    return "ok"
-
-
-# The whole answer comes within this many seconds; a check still running then is "slow".
-HEALTHZ_SECONDS = 1.5
-HEALTH_CHECKS = {"database": _check_database, "cache": _check_cache, "broker": _check_broker}
-
-
-def _run(check: Callable[[], str], into: dict[str, str], name: str) -> None:
-    try:
-        into[name] = check()
-    except Exception as error:  # any failure at all means "down"
-        into[name] = f"down: {error.__class__.__name__}"
-
-
-@never_cache
-def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database, cache and broker all answer; 503 naming what is down or slow.
-
-    The checks run side by side, each in a thread of its own, and the answer
-    never waits more than HEALTHZ_SECONDS for them: a hanging service is
-    reported "slow" and its thread left to its own time-out.
-    """
-    found: dict[str, str] = {}
-    threads = [
-        threading.Thread(target=_run, args=(check, found, name), daemon=True, name=f"healthz-{name}")
-        for name, check in HEALTH_CHECKS.items()
-    ]
-    deadline = time.monotonic() + HEALTHZ_SECONDS
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(max(0.0, deadline - time.monotonic()))
-    report = {name: found.get(name, "slow") for name in HEALTH_CHECKS}
-    healthy = all(value in {"ok", "inline"} for value in report.values())
-    for name, value in report.items():
-        if value not in {"ok", "inline"}:
-            logger.warning("healthz: %s is %s", name, value)
-    report["status"] = "ok" if healthy else "down"
-    response = JsonResponse(report, status=200 if healthy else 503)
-    # Logged above as a warning: not an error report (a mail to DJANGO_ADMINS) per health check.
-    response._has_been_logged = True
-    return response
-
-
-# --- Error pages: in the form the request asked for -------------------------------------------
-
-
-def wants_json(request: HttpRequest) -> bool:
-    """A request that asked for JSON (the poll's fetch() does) gets its errors as JSON."""
-    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
-
-
-def _json_error(status: int, message: str) -> JsonResponse:
-    return JsonResponse({"ok": False, "status": status, "message": message}, status=status)
-
-
-def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if wants_json(request):
-        return _json_error(404, _("Không tìm thấy."))
-    return render(request, "404.html", status=404)
-
-
-def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if wants_json(request):
-        return _json_error(403, _("Bạn không có quyền làm việc này."))
-    return defaults.permission_denied(request, exception)
-
-
-def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """A form sent without its security token (an old tab, cookies off): say what to do."""
-    message = _("Phiên làm việc của trang đã hết hạn. Vui lòng tải lại trang rồi gửi lại.")
-    if wants_json(request):
-        return _json_error(403, message)
-    return render(request, "403_csrf.html", {"message": message}, status=403)
-
-
-def reports_reach_someone() -> bool:
-    """Whether a server error reaches a person: mail to DJANGO_ADMINS, or Sentry."""
-    return bool(settings.ADMINS or settings.SENTRY_DSN)
-
-
-def database_unreachable(error: BaseException | None) -> bool:
-    """Whether `error` means the database cannot be reached (not a deadlock, a timeout or a bug).
-
-    The driver marks its connection closed when the server went away or
-    never answered; an error the server reported leaves it open.
-    """
-    if not isinstance(error, OperationalError | InterfaceError):
-        return False
-    raw = connection.connection
-    return raw is None or bool(getattr(raw, "closed", False))
-
-
-def server_error(request: HttpRequest) -> HttpResponse:
-    failure = sys.exception()
-    if database_unreachable(failure):  # raised outside a view (a middleware)
-        breaker.database.trip(failure)
-        return service_unavailable(request)
-    told = reports_reach_someone()
-    if wants_json(request):
-        message = (
-            _("Máy chủ gặp sự cố; Tổ giúp việc đã được báo. Mời bạn thử lại sau ít phút.")
-            if told
-            else _("Máy chủ gặp sự cố. Mời bạn thử lại sau ít phút.")
-        )
-        return _json_error(500, message)
-    # Rendered without the request: no context processor may touch the
-    # database or the cache, which may be what failed.
-    return HttpResponse(loader.get_template("500.html").render({"told": told}), status=500)
-
-
-def _private_files() -> dict:
-    """For each folder under MEDIA_ROOT/private/: (every record, the public ones, the file field)."""
-    return {
-        "documents": (Document.objects.all(), Document.objects.public(), "file"),
-        "agreements": (Agreement.objects.all(), Agreement.objects.filter(published=True), "document"),
-        "photos": (Photo.objects.all(), Photo.objects.filter(meeting__in=Meeting.objects.public()), "image"),
-        "news": (Article.objects.all(), Article.objects.public(), "cover"),
-    }
-
-
-def private_media(request: HttpRequest, path: str) -> HttpResponse:
-    """A file under MEDIA_ROOT/private/: to staff always, to others only once its record is public.
-
-    Anything else (an unknown path, a file no record holds, an unpublished
-    record's file) is a 404, the same answer as for a file that does not exist.
-    """
-    name = privatemedia.PRIVATE_PREFIX + path
-    source = _private_files().get(path.split("/", 1)[0])
-    if source is None or ".." in path.split("/"):
-        raise Http404
-    every, public, field = source
-    records = every if request.user.is_staff else public
-    record = records.filter(**{field: name}).first()
-    if record is None:
-        raise Http404
-    response = privatemedia.file_response(getattr(record, field))
-    if not request.user.is_staff:
-        return response
-    # A staff member may be looking at a draft: no shared cache may keep it.
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 class FeedbackView(FormView):
@@ -475,20 +281,3 @@ class AccessibilityView(ShellCachedMixin, TemplateView):
     """ "Tuyên bố về khả năng tiếp cận": what the site does for accessibility, and whom to tell."""
 
     template_name = "council/accessibility.html"
-
-
-# Seconds a client is asked to wait before trying again during maintenance.
-RETRY_AFTER = 30
-
-
-def service_unavailable(request: HttpRequest) -> HttpResponse:
-    """The maintenance page (503): the database is unreachable. Touches neither it nor the cache."""
-    if wants_json(request):
-        response = _json_error(503, _("Hệ thống đang bảo trì, mời bạn thử lại sau ít phút."))
-    else:
-        response = HttpResponse(loader.get_template("503.html").render(), status=503)
-    response["Retry-After"] = str(RETRY_AFTER)
-    response["Cache-Control"] = "no-store"
-    # The breaker logged the failure once: not an error report (a mail) per page asked for meanwhile.
-    response._has_been_logged = True
-    return response

@@ -4,9 +4,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from sorl.thumbnail import get_thumbnail
 
-from council.kept_uploads import UploadsAdminMixin
-from council.textsearch import refresh_citing_search_vectors
-from council.versioning import ContentAdmin
+from council.shared.kept_uploads import UploadsAdminMixin
+from council.shared.textsearch import refresh_citing_search_vectors
+from council.shared.versioning import ContentAdmin
 
 from . import services
 from .forms import MeetingAdminForm, PhotoInlineForm

@@ -4,8 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from council.kept_uploads import IMAGE_LIMITS, KeptMultipleFileInput
-from council.uploads import clean_image_field, validate_image
+from council.shared.kept_uploads import IMAGE_LIMITS, KeptMultipleFileInput
+from council.shared.uploads import clean_image_field, validate_image
 
 from .models import Meeting, Photo
 

@@ -10,11 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from council.documents import validate_document
-from council.privatemedia import PrivateUpload
-from council.textsearch import SearchIndexed, SearchIndexedQuerySet
-from council.uploads import validate_image
-from members.models import Member, Organisation, Province
+from council.shared.documents import validate_document
+from council.shared.privatemedia import PrivateUpload
+from council.shared.text import vietnamese_slug
+from council.shared.textsearch import SearchIndexed, SearchIndexedQuerySet
+from council.shared.uploads import validate_image
+from members.models import Member, Province
 
 
 class MeetingQuerySet(SearchIndexedQuerySet):
@@ -27,6 +28,15 @@ class MeetingQuerySet(SearchIndexedQuerySet):
 
     def past(self):
         return self.public().filter(status=Meeting.Status.HELD)
+
+    def attended_by(self, member: Member):
+        """The public meetings `member` attended, the latest first (for the member's page)."""
+        return (
+            self.public()
+            .filter(attendances__member=member, attendances__attended=True)
+            .select_related("host_province")
+            .order_by("-starts_at")
+        )
 
     def next_and_last(self):
         """The next planned meeting and the last held one, in a single query.
@@ -221,7 +231,7 @@ class Document(SearchIndexed):
     published = models.BooleanField(_("công khai"), default=False)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
-    # The file's text for search, read by a task after each upload (council.doctext):
+    # The file's text for search, read by a task after each upload (council.shared.doctext):
     # its parts (a PDF's pages, slides, sheets) separated by form feeds.
     text = models.TextField(_("nội dung chữ"), blank=True, editable=False)
     text_status = models.CharField(
@@ -248,10 +258,7 @@ class Document(SearchIndexed):
     @property
     def download_name(self) -> str:
         """A readable file name: the number and title, without diacritics."""
-        from django.utils.text import slugify
-
-        text = f"{self.number.replace('/', '-')} {self.title}".replace("đ", "d").replace("Đ", "D")
-        stem = slugify(text) or "tai-lieu"
+        stem = vietnamese_slug(f"{self.number.replace('/', '-')} {self.title}") or "tai-lieu"
         return f"{stem[:120]}{PurePath(self.file.name).suffix.lower()}"
 
 
@@ -285,105 +292,9 @@ class Photo(models.Model):
         return self.caption or self.image.name
 
 
-class Recommendation(models.Model):
-    """A recommendation or difficulty raised at a meeting, tracked until resolved."""
-
-    class Status(models.TextChoices):
-        OPEN = "open", _("Chưa xử lý")
-        IN_PROGRESS = "in_progress", _("Đang xử lý")
-        RESOLVED = "resolved", _("Đã giải quyết")
-
-    meeting = models.ForeignKey(
-        Meeting,
-        verbose_name=_("nêu tại phiên họp"),
-        on_delete=models.CASCADE,
-        related_name="recommendations",
-    )
-    title = models.CharField(_("kiến nghị"), max_length=255)
-    body = models.TextField(_("nội dung"), blank=True)
-    topic = models.CharField(_("chủ đề"), max_length=100, blank=True, db_index=True)
-    addressed_to = models.CharField(
-        _("kiến nghị tới"), max_length=255, blank=True, help_text=_("Ví dụ: Bộ Thông tin và Truyền thông.")
-    )
-    status = models.CharField(_("tình trạng"), max_length=16, choices=Status, default=Status.OPEN)
-    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
-
-    class Meta:
-        ordering = ["meeting", "order", "pk"]
-        verbose_name = _("kiến nghị")
-        verbose_name_plural = _("kiến nghị")
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class FollowUp(models.Model):
-    """What a later meeting recorded about an earlier recommendation."""
-
-    recommendation = models.ForeignKey(
-        Recommendation, verbose_name=_("kiến nghị"), on_delete=models.CASCADE, related_name="follow_ups"
-    )
-    meeting = models.ForeignKey(
-        Meeting, verbose_name=_("tại phiên họp"), on_delete=models.CASCADE, related_name="follow_ups"
-    )
-    note = models.TextField(_("kết quả theo dõi"))
-    status = models.CharField(
-        _("tình trạng sau phiên họp"),
-        max_length=16,
-        choices=Recommendation.Status,
-        default=Recommendation.Status.IN_PROGRESS,
-    )
-
-    class Meta:
-        ordering = ["recommendation", "meeting__starts_at"]
-        verbose_name = _("theo dõi kiến nghị")
-        verbose_name_plural = _("theo dõi kiến nghị")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["recommendation", "meeting"], name="meetings_followup_once_per_meeting"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.recommendation} – {self.meeting}"
-
-
-class Agreement(SearchIndexed):
-    """A cooperation agreement signed between organisations, often at a meeting."""
-
-    SEARCH_FIELDS = {"A": ["title"], "B": ["summary"]}
-
-    title = models.CharField(_("tên thỏa thuận"), max_length=255)
-    slug = models.SlugField(_("đường dẫn"), max_length=255, unique=True)
-    parties = models.ManyToManyField(Organisation, verbose_name=_("các bên"), related_name="agreements")
-    signed_on = models.DateField(_("ngày ký"))
-    meeting = models.ForeignKey(
-        Meeting,
-        verbose_name=_("ký tại phiên họp"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="agreements",
-    )
-    summary = models.TextField(_("tóm tắt"), blank=True)
-    document = models.FileField(
-        _("văn bản"), upload_to=PrivateUpload("agreements"), blank=True, validators=[validate_document]
-    )
-    valid_until = models.DateField(_("hiệu lực đến"), null=True, blank=True)
-    published = models.BooleanField(_("công khai"), default=True)
-
-    objects = SearchIndexedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-signed_on", "title"]
-        verbose_name = _("thỏa thuận hợp tác")
-        verbose_name_plural = _("thỏa thuận hợp tác")
-
-    def __str__(self) -> str:
-        return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("meetings:agreement_detail", kwargs={"slug": self.slug})
+# Recommendations with their follow-up, and agreements, are defined in outcomes.py;
+# imported here, where they stood, so that the app's models keep their order.
+from .outcomes import Agreement, FollowUp, Recommendation  # noqa: E402, F401
 
 
 class Notice(models.Model):

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db.models import Exists, F
 from django.utils import timezone
 
-from council.queue import enqueue
+from council.shared.queue import enqueue
 
 from . import emails
 from .models import Delivery, Notice

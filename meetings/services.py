@@ -5,21 +5,14 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import F
-from django.utils.text import slugify
 
-from council import doctext
-from council.uploads import reencode_image, validate_image
+from council.shared import doctext
+from council.shared.slugs import unique_slug
+from council.shared.uploads import reencode_image, validate_image
 
 from .models import AgendaItem, Document, Meeting, Photo
 
 logger = logging.getLogger(__name__)
-
-
-def _free_slug(base: str) -> str:
-    slug, number = base, 2
-    while Meeting.objects.filter(slug=slug).exists():
-        slug, number = f"{base}-{number}", number + 1
-    return slug
 
 
 @transaction.atomic
@@ -39,7 +32,7 @@ def copy_meeting(*, meeting: Meeting) -> Meeting:
     )
     copy = Meeting.objects.create(
         title=title,
-        slug=_free_slug(slugify(title.replace("đ", "d").replace("Đ", "D")) or f"phien-hop-{year}"),
+        slug=unique_slug(title, Meeting, fallback=f"phien-hop-{year}"),
         year=year,
         starts_at=meeting.starts_at + shift,
         ends_at=meeting.ends_at + shift if meeting.ends_at else None,

@@ -8,12 +8,13 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
-from council.documents import CONTENT_TYPES, document_kind
-from council.preview import StaffPreviewMixin
-from council.privatemedia import file_response
-from council.shells import ShellCachedMixin
+from council.shared.documents import CONTENT_TYPES, document_kind
+from council.shared.preview import StaffPreviewMixin
+from council.shared.privatemedia import file_response
+from council.shared.shells import ShellCachedMixin
 
 from .calendar import meetings_calendar
+from .filters import RecommendationFilter
 from .models import AgendaItem, Agreement, Attendance, Document, FollowUp, Meeting, Photo, Recommendation
 
 
@@ -153,23 +154,13 @@ class RecommendationListView(ListView):
             .prefetch_related(Prefetch("follow_ups", queryset=FollowUp.objects.select_related("meeting")))
             .order_by("-meeting__starts_at", "order", "pk")
         )
-        self.filters = {
-            "status": self.request.GET.get("tinh-trang", ""),
-            "topic": self.request.GET.get("chu-de", ""),
-            "meeting": self.request.GET.get("phien-hop", ""),
-        }
-        if self.filters["status"] in Recommendation.Status.values:
-            recommendations = recommendations.filter(status=self.filters["status"])
-        if self.filters["topic"]:
-            recommendations = recommendations.filter(topic=self.filters["topic"])
-        if self.filters["meeting"]:
-            recommendations = recommendations.filter(meeting__slug=self.filters["meeting"])
-        return recommendations
+        self.filterset = RecommendationFilter(self.request.GET, queryset=recommendations)
+        return self.filterset.qs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         public = Recommendation.objects.exclude(meeting__status=Meeting.Status.DRAFT)
-        context["filters"] = self.filters
+        context["filters"] = self.filterset.chosen
         context["statuses"] = Recommendation.Status.choices
         context["topics"] = (
             public.exclude(topic="").values_list("topic", flat=True).distinct().order_by("topic")

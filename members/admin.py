@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from sorl.thumbnail import get_thumbnail
 
-from council.kept_uploads import UploadsAdminMixin
-from council.text import fold
-from council.textsearch import refresh_citing_search_vectors
-from council.versioning import ContentAdmin
+from council.shared.kept_uploads import UploadsAdminMixin
+from council.shared.text import fold
+from council.shared.textsearch import refresh_citing_search_vectors
+from council.shared.versioning import ContentAdmin
 
 from . import services
 from .forms import MemberAdminForm, MemberImportForm

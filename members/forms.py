@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from council.kept_uploads import KeptFileInput, UploadLimits
-from council.uploads import clean_image_field
+from council.shared.kept_uploads import KeptFileInput, UploadLimits
+from council.shared.uploads import clean_image_field
 
 from .models import Member
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from council.textsearch import SearchIndexed, SearchIndexedQuerySet
+from council.shared.textsearch import SearchIndexed, SearchIndexedQuerySet
 
 
 class User(AbstractUser):

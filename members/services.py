@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 import reversion
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from council.queue import enqueue
+from council.shared.queue import enqueue
+from council.shared.slugs import unique_slug
 
 from .models import Member, Membership, Organisation, Province, User
 
@@ -22,15 +22,6 @@ class AlreadyInvited(Exception):
 
 class MissingEmail(Exception):
     """The member has no email address to send an invitation to."""
-
-
-def unique_slug(text: str, *, model=Member, field_name: str = "slug") -> str:
-    """A slug for `text` (diacritics dropped, đ → d) not yet used by `model`."""
-    base = slugify(text.replace("đ", "d").replace("Đ", "D")) or "thanh-vien"
-    slug, number = base, 2
-    while model.objects.filter(**{field_name: slug}).exists():
-        slug, number = f"{base}-{number}", number + 1
-    return slug
 
 
 def invite_member(*, member: Member) -> User:
@@ -179,7 +170,9 @@ def _save_row(values: dict, report: ImportReport) -> None:
         "organisation": organisation,
     }
     if member is None:
-        member = Member.objects.create(slug=unique_slug(values["full_name"]), **fields)
+        member = Member.objects.create(
+            slug=unique_slug(values["full_name"], Member, fallback="thanh-vien"), **fields
+        )
         report.created += 1
     else:
         for name, value in fields.items():

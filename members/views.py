@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
-from council.shells import ShellCachedMixin
+from council.shared.shells import ShellCachedMixin
 
 from .models import Member, Membership, Province
 
@@ -69,7 +69,11 @@ class FormerMemberListView(ShellCachedMixin, ListView):
 
 
 class MemberDetailView(ShellCachedMixin, DetailView):
-    """A member's page: biography, roles over time, meetings attended."""
+    """A member's page: biography, roles over time, meetings attended.
+
+    The meetings are another app's: the template asks meetings for them
+    (`{% meetings_attended member %}`), so this app knows nothing of them.
+    """
 
     template_name = "members/member_detail.html"
     context_object_name = "member"
@@ -81,12 +85,5 @@ class MemberDetailView(ShellCachedMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # Meetings are another app's; the reverse relation keeps this app unaware of it.
-        context["attended"] = (
-            self.object.attendances.filter(attended=True)
-            .exclude(meeting__status="draft")
-            .select_related("meeting__host_province")
-            .order_by("-meeting__starts_at")
-        )
         context["today"] = timezone.localdate()
         return context

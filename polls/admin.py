@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from council.versioning import ContentAdmin
+from council.shared.versioning import ContentAdmin
 
 from . import services
 from .models import Choice, Poll, Vote

@@ -24,16 +24,16 @@ from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from council import shells
-from council.held import Held
-from council.shells import squeeze
+from council.shared import shells
+from council.shared.held import Held
+from council.shared.shells import squeeze
 
 from .models import Choice, Poll
 from .results import Results
 
 FEATURED_KEY = "polls:featured"
 FEATURED_TIMEOUT = 600
-# Read on every page: each process keeps them a moment (council.held). A vote
+# Read on every page: each process keeps them a moment (council.shared.held). A vote
 # shows at once in the process that took it, within a second elsewhere.
 _held_featured = Held(seconds=2.0)
 _held_results = Held(seconds=1.0)

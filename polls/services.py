@@ -27,7 +27,7 @@ from django.db.models import Q
 from django.db.models.functions import Least, Now
 from django.utils.translation import gettext_lazy as _
 
-from council import shells
+from council.shared import shells
 
 from . import caching
 from .models import Choice, Poll, Vote, VoterLink

@@ -11,8 +11,8 @@ import time
 from django.conf import settings
 from django.http import HttpRequest
 
-from council.cache import count_hit
-from council.net import client_ip
+from council.shared.cache import count_hit
+from council.shared.net import client_ip
 
 WINDOW = 60
 

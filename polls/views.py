@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
-from council.shells import ShellCachedMixin
+from council.shared.shells import ShellCachedMixin
 
 from . import throttle
 from .forms import VoteForm
@@ -35,7 +35,7 @@ class PollListView(ShellCachedMixin, ListView):
     """Polls taking votes now, then the archive of past ones with their totals.
 
     A poll opening or closing by its dates shows within PAGE_SHELL_SECONDS
-    (council.shells); closed polls take no more votes, so their totals hold.
+    (council.shared.shells); closed polls take no more votes, so their totals hold.
     """
 
     template_name = "polls/poll_list.html"
@@ -54,7 +54,7 @@ class PollListView(ShellCachedMixin, ListView):
 class PollDetailView(ShellCachedMixin, DetailView):
     """A poll's page with its full results; JSON when the request asks for it.
 
-    The page comes from its shell (council.shells) with the poll block as the
+    The page comes from its shell (council.shared.shells) with the poll block as the
     visitor's own part; JSON is answered afresh.
     """
 

@@ -65,8 +65,8 @@ def _fresh_counter_snapshot():
 
 @pytest.fixture(autouse=True)
 def _closed_breakers():
-    """Every test starts with Redis and the database taken as reachable (council.breaker)."""
-    from council import breaker
+    """Every test starts with Redis and the database taken as reachable (council.shared.breaker)."""
+    from council.shared import breaker
 
     breaker.redis.reset()
     breaker.database.reset()
@@ -84,7 +84,7 @@ def _empty_cache():
     """
     from django.core.cache import caches
 
-    from council import held
+    from council.shared import held
 
     held.forget_everything()
     yield

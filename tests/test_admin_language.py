@@ -34,7 +34,7 @@ from django.urls import NoReverseMatch, reverse
 from reversion.models import Version
 
 from council.models import Article
-from council.permissions import SECRETARIAT_GROUP
+from council.shared.permissions import SECRETARIAT_GROUP
 from tests.factories import UserFactory
 
 DJANGO = Path(django.__file__).parent

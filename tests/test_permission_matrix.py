@@ -42,8 +42,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 
 from council.models import Article, Feedback
-from council.permissions import SECRETARIAT_GROUP
-from council.versioning import ContentAdmin
+from council.shared.permissions import SECRETARIAT_GROUP
+from council.shared.versioning import ContentAdmin
 from meetings.models import Delivery
 from members.models import User
 from tests.factories import ArticleFactory, MemberFactory, NoticeFactory, UserFactory
@@ -61,7 +61,7 @@ OK, DENIED, NOT_FOUND, REDIRECT = "200", "403", "404", "redirect elsewhere"
 ADMIN_LOGIN, MEMBER_LOGIN = "admin login", "member login"
 
 # --- The policy ------------------------------------------------------------------------------
-# Stated here on its own rather than imported from council.permissions: a change there that
+# Stated here on its own rather than imported from council.shared.permissions: a change there that
 # gives the secretariat more (or less) than this must make the test fail.
 
 # The secretariat ("Tổ giúp việc") edits all of these apps' content...
@@ -117,7 +117,7 @@ CUSTOM_ADMIN_VIEWS = {
     # django.contrib.auth's UserAdmin: setting another account's password.
     "auth_user_password_change": CustomView(("change",), needs_object=True),
 }
-# council/versioning.py (django-reversion): every content admin lists its deleted rows to recover
+# council/shared/versioning.py (django-reversion): every content admin lists its deleted rows to recover
 # them (adding a row again).
 for _model, _model_admin in admin.site._registry.items():
     if isinstance(_model_admin, ContentAdmin):

@@ -11,9 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from council import counter, held
+from council import counter
 from council.demo.meetings import report_pdf
 from council.models import Article
+from council.shared import held
 from meetings.models import (
     AgendaItem,
     Agreement,

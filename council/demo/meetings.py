@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw
 
-from council.text import fold
+from council.shared.text import fold
 from meetings.models import AgendaItem, Agreement, Attendance, Document, Meeting, Photo, Recommendation
 from members.models import Member, Organisation, Province
 

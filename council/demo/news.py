@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 from django.utils.html import escape
 
 from council.models import Article, Category
-from council.sanitize import clean_html
-from council.text import vietnamese_slug
+from council.shared.sanitize import clean_html
+from council.shared.text import vietnamese_slug
 from meetings.models import Meeting
 from members.models import Province
 

@@ -2,8 +2,8 @@
 in the path; the existing files move there (council/privatemedia.py).
 """
 
-import council.privatemedia
-import council.uploads
+import council.shared.privatemedia
+import council.shared.uploads
 from django.db import migrations, models
 
 
@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='article',
             name='cover',
-            field=models.ImageField(blank=True, upload_to=council.privatemedia.PrivateUpload('news'), validators=[council.uploads.validate_image], verbose_name='ảnh đại diện'),
+            field=models.ImageField(blank=True, upload_to=council.shared.privatemedia.PrivateUpload('news'), validators=[council.shared.uploads.validate_image], verbose_name='ảnh đại diện'),
         ),
-        council.privatemedia.move_into_private('council', 'Article', 'cover', 'news'),
+        council.shared.privatemedia.move_into_private('council', 'Article', 'cover', 'news'),
     ]

@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from council import counter
-from council.shells import squeeze
+from council.shared.shells import squeeze
 
 register = template.Library()
 logger = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ def online_counter(context) -> SafeString:
             snapshot = reader.shown_in(snapshot)
         return _render(snapshot, get_language())
     except redis.RedisError as error:
-        # Redis unreachable (council.breaker says so once, not per page): the
+        # Redis unreachable (council.shared.breaker says so once, not per page): the
         # block stays, each figure a neutral dash.
         logger.debug("online counter: %s", error)
         return _render(None, get_language())

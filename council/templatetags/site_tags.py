@@ -9,8 +9,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from council import shells
-from council.sanitize import clean_html
+from council.shared import shells
+from council.shared.sanitize import clean_html
 
 register = template.Library()
 
@@ -61,7 +61,7 @@ def per_visitor(context, template_name: str, guests_alike: bool = False) -> Safe
     """Include a part that differs per visitor (a member's account links, the poll, messages).
 
     Rendered in place, except while a page's shell is being recorded
-    (council.shells): then it leaves a hole that each request fills in.
+    (council.shared.shells): then it leaves a hole that each request fills in.
     The part may use only what every request has (request, user,
     csrf_token, csp_nonce, messages; see shells._visitor_context), never
     the view's own context or other context processors' values. `guests_alike`: the

@@ -2,9 +2,9 @@
 in the path; the existing files move there (council/privatemedia.py).
 """
 
-import council.documents
-import council.privatemedia
-import council.uploads
+import council.shared.documents
+import council.shared.privatemedia
+import council.shared.uploads
 from django.db import migrations, models
 
 
@@ -18,19 +18,19 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='agreement',
             name='document',
-            field=models.FileField(blank=True, upload_to=council.privatemedia.PrivateUpload('agreements'), validators=[council.documents.validate_document], verbose_name='văn bản'),
+            field=models.FileField(blank=True, upload_to=council.shared.privatemedia.PrivateUpload('agreements'), validators=[council.shared.documents.validate_document], verbose_name='văn bản'),
         ),
         migrations.AlterField(
             model_name='document',
             name='file',
-            field=models.FileField(help_text='PDF, DOCX, XLSX hoặc PPTX, tối đa 25 MB.', upload_to=council.privatemedia.PrivateUpload('documents'), validators=[council.documents.validate_document], verbose_name='tệp'),
+            field=models.FileField(help_text='PDF, DOCX, XLSX hoặc PPTX, tối đa 25 MB.', upload_to=council.shared.privatemedia.PrivateUpload('documents'), validators=[council.shared.documents.validate_document], verbose_name='tệp'),
         ),
         migrations.AlterField(
             model_name='photo',
             name='image',
-            field=models.ImageField(height_field='height', upload_to=council.privatemedia.PrivateUpload('photos'), validators=[council.uploads.validate_image], verbose_name='ảnh', width_field='width'),
+            field=models.ImageField(height_field='height', upload_to=council.shared.privatemedia.PrivateUpload('photos'), validators=[council.shared.uploads.validate_image], verbose_name='ảnh', width_field='width'),
         ),
-        council.privatemedia.move_into_private('meetings', 'Document', 'file', 'documents'),
-        council.privatemedia.move_into_private('meetings', 'Agreement', 'document', 'agreements'),
-        council.privatemedia.move_into_private('meetings', 'Photo', 'image', 'photos'),
+        council.shared.privatemedia.move_into_private('meetings', 'Document', 'file', 'documents'),
+        council.shared.privatemedia.move_into_private('meetings', 'Agreement', 'document', 'agreements'),
+        council.shared.privatemedia.move_into_private('meetings', 'Photo', 'image', 'photos'),
     ]

@@ -1,4 +1,4 @@
-"""Create the secretariat staff group; council.permissions keeps its permissions."""
+"""Create the secretariat staff group; council.shared.permissions keeps its permissions."""
 
 from django.db import migrations
 

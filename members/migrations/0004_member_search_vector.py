@@ -6,7 +6,7 @@ The fields searched are written out here (the model's SEARCH_FIELDS may change l
 import django.contrib.postgres.search
 from django.db import migrations
 
-from council.textsearch import index_and_fill
+from council.shared.textsearch import index_and_fill
 
 
 class Migration(migrations.Migration):

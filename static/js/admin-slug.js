@@ -1,6 +1,6 @@
 // The admin fills a slug from its title with Django's URLify, whose tables miss
 // most Vietnamese letters ("Tổ giúp việc" became "t-giup-vic") and write "đ" as
-// "dj". Fold the diacritics first, as council.text.vietnamese_slug does on the
+// "dj". Fold the diacritics first, as council.shared.text.vietnamese_slug does on the
 // server: "Tổ giúp việc Hội đồng" -> "to-giup-viec-hoi-dong".
 (() => {
   const urlify = window.URLify;

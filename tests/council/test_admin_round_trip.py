@@ -17,7 +17,7 @@ from django.urls import reverse
 from PIL import Image
 
 from council.demo.meetings import report_pdf
-from council.permissions import SECRETARIAT_GROUP
+from council.shared.permissions import SECRETARIAT_GROUP
 from meetings.models import Meeting, Recommendation
 from tests.admin_forms import form_fields, load_demo_site, tracked_values
 from tests.factories import MemberFactory, UserFactory, poll_with_choices
@@ -224,8 +224,8 @@ def test_a_meeting_saved_again_after_adding_several_photos_and_deleting_one(clie
 def test_file_validators_check_new_uploads_and_pass_stored_files(demo):
     from django.core.exceptions import ValidationError
 
-    from council.documents import validate_document
-    from council.uploads import validate_image
+    from council.shared.documents import validate_document
+    from council.shared.uploads import validate_image
     from meetings.models import Document, Photo
 
     photo = Photo.objects.order_by("pk").first()

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from council import uploads
-from council.permissions import SECRETARIAT_GROUP
-from council.sanitize import clean_html
+from council.shared import uploads
+from council.shared.permissions import SECRETARIAT_GROUP
+from council.shared.sanitize import clean_html
 from tests.factories import UserFactory, png_bytes
 
 pytestmark = pytest.mark.django_db

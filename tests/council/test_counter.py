@@ -406,7 +406,7 @@ def test_the_reader_is_shown_once_as_what_they_are_now(cookie, member, shown):
 def test_sidebar_shows_dashes_while_redis_fails(client):
     import re
 
-    from council import breaker
+    from council.shared import breaker
 
     breaker.redis.trip("Redis stopped")
 

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from council.permissions import SECRETARIAT_GROUP
+from council.shared.permissions import SECRETARIAT_GROUP
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

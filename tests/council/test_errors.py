@@ -6,7 +6,8 @@ from django.core.management import call_command
 from django.db import OperationalError, connections
 from django.test import Client
 
-from council import breaker, views
+from council import views
+from council.shared import breaker
 from tests.factories import poll_with_choices
 from tests.test_query_counts import public_pages
 

@@ -209,7 +209,7 @@ def test_feedback_rate_limited_per_address(client, eager_celery):
 def secretary_client(client):
     from django.contrib.auth.models import Group
 
-    from council.permissions import SECRETARIAT_GROUP
+    from council.shared.permissions import SECRETARIAT_GROUP
     from tests.factories import UserFactory
 
     user = UserFactory(username="thu-ky", is_staff=True)

@@ -12,7 +12,7 @@ from reversion import get_registered_models
 from reversion.models import Version
 
 from council.models import Article
-from council.permissions import SECRETARIAT_GROUP
+from council.shared.permissions import SECRETARIAT_GROUP
 from members.models import Member, Organisation
 from tests.admin_forms import form_fields
 from tests.factories import ProvinceFactory, UserFactory

@@ -3,7 +3,7 @@ import socket
 import pytest
 from django.urls import reverse
 
-from council import breaker
+from council.shared import breaker
 
 pytestmark = pytest.mark.django_db
 
@@ -49,10 +49,10 @@ def test_healthz_is_503_when_the_cache_hangs(client, settings, frozen_port):
 
 @pytest.mark.redis
 def test_healthz_names_a_check_that_outlasts_its_bound_slow(client, settings, monkeypatch):
-    from council import views
+    from council import health
 
-    monkeypatch.setattr(views, "HEALTHZ_SECONDS", 0.2)
-    monkeypatch.setitem(views.HEALTH_CHECKS, "broker", lambda: __import__("time").sleep(1) or "ok")
+    monkeypatch.setattr(health, "HEALTHZ_SECONDS", 0.2)
+    monkeypatch.setitem(health.HEALTH_CHECKS, "broker", lambda: __import__("time").sleep(1) or "ok")
 
     response = client.get(reverse("healthz"))
 

@@ -4,12 +4,14 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
-from council import search, textsearch
+from council import search
 from council.demo.meetings import report_pdf
 from council.models import Article
-from council.textsearch import Query, parse
+from council.shared import textsearch
+from council.shared.textsearch import Query, parse
 from meetings.models import Agreement, Document, Meeting
 from members.models import Member
 from tests.admin_forms import version_token
@@ -347,3 +349,52 @@ def test_renaming_a_province_in_the_admin_refreshes_what_cites_it(client):
 
     assert response.status_code == 302
     assert [h.title for h in search.search("phu tho cu")] == [member.full_name]
+
+
+@pytest.mark.parametrize("query", ["lao cai", "LÀO CAI", "Lào Cai"])
+def test_search_ignores_case_and_diacritics(query):
+    ArticleFactory(title="Tin Lào Cai", body="<p>Hội nghị tại Lào Cai</p>")
+    ArticleFactory(title="Tin Gia Lai", body="<p>Pleiku</p>")
+
+    assert [hit.title for hit in search.search(query)] == ["Tin Lào Cai"]
+
+
+def test_search_marks_the_words_in_an_escaped_snippet():
+    ArticleFactory(title="Tin", summary="Họp 5 < 6 tại Quảng Bình", body="")
+
+    (hit,) = search.search("quang binh")
+
+    assert str(hit.snippet) == "Họp 5 &lt; 6 tại <mark>Quảng</mark> <mark>Bình</mark>"
+
+
+def test_demo_search_finds_the_2017_meeting_and_articles(client, demo):
+    for query in ["quang binh", "hội đồng giám đốc"]:
+        response = client.get(reverse("search"), {"q": query})
+        titles = [hit.title for hit in response.context["hits"]]
+        assert "Phiên họp Hội đồng Giám đốc CNTT khu vực miền Trung – Tây Nguyên năm 2017" in titles
+        assert "Các CIO miền Trung họp bàn về thành phố thông minh" in titles
+        assert any(title.startswith("Họp Hội đồng Giám đốc công nghệ thông tin") for title in titles)
+
+
+@pytest.mark.postgres
+def test_postgres_search_uses_the_unaccent_configuration(demo):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_tsvector('vietnamese_unaccent', 'Lào Cai Đắk Lắk')::text")
+        assert cursor.fetchone()[0] == "'cai':2 'dak':3 'lak':4 'lao':1"
+    assert search.search("quang binh")[0].rank > 0
+
+
+def test_search_results_are_kept_until_public_content_changes(client, django_assert_num_queries):
+    ArticleFactory(title="Chuyển đổi số tỉnh Quảng Bình")
+    first = client.get("/tim-kiem/", {"q": "quang binh"}).content.decode()
+
+    with django_assert_num_queries(0):
+        again = client.get("/tim-kiem/", {"q": "QUẢNG BÌNH"}).content.decode()  # the same words, folded
+    ArticleFactory(title="Quảng Bình đăng cai phiên họp")
+    after_a_save = client.get("/tim-kiem/", {"q": "quang binh"}).content.decode()
+
+    assert "Chuyển đổi số" in first and "Chuyển đổi số" in again
+    assert "đăng cai" not in first
+    assert "đăng cai" in after_a_save

@@ -3,7 +3,7 @@
 import pytest
 from django.conf import settings
 
-from council import breaker
+from council.shared import breaker
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.redis]

@@ -10,8 +10,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from council.models import Article
-from council.permissions import SECRETARIAT_GROUP
-from council.versioning import ContentAdmin
+from council.shared.permissions import SECRETARIAT_GROUP
+from council.shared.versioning import ContentAdmin
 from meetings.models import Meeting
 from tests.admin_forms import form_fields, load_demo_site
 from tests.factories import UserFactory

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from council.permissions import SECRETARIAT_GROUP
-from council.versioning import ContentAdmin
+from council.shared.permissions import SECRETARIAT_GROUP
+from council.shared.versioning import ContentAdmin
 from tests.admin_forms import form_fields
 from tests.factories import ArticleFactory, UserFactory
 

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.db import models
 from django.urls import reverse
 
-from council.permissions import SECRETARIAT_GROUP
+from council.shared.permissions import SECRETARIAT_GROUP
 from meetings.models import Recommendation
 from tests.admin_forms import form_fields
 from tests.factories import CategoryFactory, MeetingFactory, ProvinceFactory, UserFactory
@@ -145,7 +145,7 @@ def test_two_list_saves_at_the_same_moment_one_wins_one_is_refused(monkeypatch):
     from django.test import Client
 
     from council.models import Category
-    from council.versioning import ContentAdmin
+    from council.shared.versioning import ContentAdmin
 
     first, second = (ROWS["council.Category"](name) for name in ["Dòng thử một", "Dòng thử hai"])
     user = UserFactory(is_staff=True)

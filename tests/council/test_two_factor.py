@@ -10,7 +10,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from council.permissions import SECRETARIAT_GROUP
+from council.shared.permissions import SECRETARIAT_GROUP
 from council.two_factor import needs_second_factor
 from tests.factories import MemberFactory, UserFactory, enrol_totp, totp_code
 

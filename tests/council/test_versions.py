@@ -12,7 +12,7 @@ from django.urls import reverse
 from reversion.models import Version
 
 from council.models import Article
-from council.permissions import SECRETARIAT_GROUP
+from council.shared.permissions import SECRETARIAT_GROUP
 from meetings.models import Meeting
 from tests.admin_forms import form_fields
 from tests.factories import (

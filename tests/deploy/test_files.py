@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from council.documents import MAX_DOCUMENT_BYTES
-from council.uploads import MAX_IMAGE_BYTES
+from council.shared.documents import MAX_DOCUMENT_BYTES
+from council.shared.uploads import MAX_IMAGE_BYTES
 
 DEPLOY = Path(settings.BASE_DIR) / "deploy"
 UNITS = sorted((DEPLOY / "systemd").glob("*.service")) + sorted((DEPLOY / "systemd").glob("*.timer"))

@@ -90,7 +90,7 @@ def secretary():
     """A member of the secretariat, staff in its group (password: the factories' own)."""
     from django.contrib.auth.models import Group
 
-    from council.permissions import SECRETARIAT_GROUP
+    from council.shared.permissions import SECRETARIAT_GROUP
     from tests.factories import UserFactory
 
     user = UserFactory(username="thu-ky", first_name="Thư ký", is_staff=True)

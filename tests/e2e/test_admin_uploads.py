@@ -34,7 +34,7 @@ def test_a_too_large_photo_is_refused_before_upload(live_server, page, secretary
 
 
 def test_a_photo_with_too_many_pixels_is_refused_before_upload(live_server, page, secretary, monkeypatch):
-    from council import kept_uploads
+    from council.shared import kept_uploads
 
     small = kept_uploads.dataclasses.replace(kept_uploads.IMAGE_LIMITS, max_pixels=2_000_000)
     monkeypatch.setattr(kept_uploads, "IMAGE_LIMITS", small)

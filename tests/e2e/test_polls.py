@@ -93,7 +93,7 @@ def test_a_double_click_without_javascript_counts_one_vote(browser, django_db_se
 
 
 def test_poll_says_the_maintenance_message_beside_the_form(live_server, page, demo):
-    from council import breaker
+    from council.shared import breaker
 
     page.goto(live_server.url + "/phien-hop/")
     sidebar = page.get_by_role("region", name="Thăm dò ý kiến")

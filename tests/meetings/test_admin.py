@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from council.permissions import SECRETARIAT_GROUP
+from council.shared.permissions import SECRETARIAT_GROUP
 from meetings import services
 from meetings.models import AgendaItem, Meeting, Photo
 from tests.admin_forms import version_token

@@ -8,7 +8,7 @@ from django.urls import reverse
 from council import search
 from meetings import services
 from meetings.models import Document
-from tests.council.test_doctext import pdf, word
+from tests.council.shared.test_doctext import pdf, word
 from tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db

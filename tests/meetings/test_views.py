@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from council import held
 from council.demo.meetings import report_pdf
+from council.shared import held
 from meetings.models import Attendance, Document, Meeting, Photo
 from tests.factories import MeetingFactory, MembershipFactory, png_bytes
 

@@ -4,7 +4,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from council.permissions import SECRETARIAT_GROUP
+from council.shared.permissions import SECRETARIAT_GROUP
 from members.models import Member, Membership
 from tests.factories import MemberFactory, ProvinceFactory, UserFactory
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from council import demo
-from council.permissions import SECRETARIAT_GROUP
+from council.shared.permissions import SECRETARIAT_GROUP
 from members.models import Province
 from tests.factories import UserFactory
 

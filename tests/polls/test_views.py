@@ -548,7 +548,7 @@ def test_the_rate_limit_counts_a_member_by_account_not_by_address(settings):
 
 @pytest.mark.redis
 def test_votes_are_recorded_and_still_limited_while_redis_fails(client, settings):
-    from council import breaker
+    from council.shared import breaker
 
     settings.POLLS_VOTES_PER_MINUTE = 2
     polls = [poll_with_choices("Có", "Không") for _ in range(3)]

@@ -1,7 +1,7 @@
 from django.apps import apps
 from django.core.management.base import BaseCommand
 
-from council.textsearch import SearchIndexed, refresh_search_vectors
+from council.shared.textsearch import SearchIndexed, refresh_search_vectors
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 import pytest
 
-from council.breaker import Breaker
+from council.shared.breaker import Breaker
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfWriter
 
-from council import documents
 from council.demo.meetings import report_pdf
+from council.shared import documents
 
 
 def office(main_part: str | None) -> bytes:

@@ -7,8 +7,8 @@ import pytest
 from django.core.cache import cache
 
 from bench.proxy import FaultProxy
-from council import breaker
-from council.cache import PooledRedisCache, count_hit
+from council.shared import breaker
+from council.shared.cache import PooledRedisCache, count_hit
 
 REFUSED = "redis://127.0.0.1:1/0"  # nothing listens there
 

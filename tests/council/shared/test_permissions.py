@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from council.permissions import SECRETARIAT_GROUP
+from council.shared.permissions import SECRETARIAT_GROUP
 
 pytestmark = pytest.mark.django_db
 

@@ -29,7 +29,7 @@ from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
 TOKEN_FIELD = "version_token"
-SALT = "council.versioning"
+SALT = "council.versioning"  # the module's former path, kept: a new salt voids signed tokens
 
 
 def _model_field(model, name):

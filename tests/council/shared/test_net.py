@@ -1,6 +1,6 @@
 import pytest
 
-from council.net import client_ip
+from council.shared.net import client_ip
 
 
 @pytest.mark.parametrize(

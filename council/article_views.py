@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from . import counter
 from .models import Article
-from .net import client_ip
+from .shared.net import client_ip
 
 DAY = 24 * 3600
 
@@ -38,7 +38,7 @@ def count_view(*, article_id: int, visitor: str) -> bool:
     cache.add(key, 0, None)
     try:
         cache.incr(key)
-    except ValueError:  # Redis failed just now (council.cache): this view goes uncounted
+    except ValueError:  # Redis failed just now (council.shared.cache): this view goes uncounted
         return False
     return True
 

@@ -7,8 +7,8 @@ from celery import Celery
 from django.core import mail
 from django.utils import timezone
 
-from council import breaker
-from council.queue import enqueue
+from council.shared import breaker
+from council.shared.queue import enqueue
 from meetings import notice_send, notice_sweep
 from meetings.models import Delivery
 from tests.factories import NoticeFactory

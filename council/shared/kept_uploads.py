@@ -11,7 +11,7 @@ STASH_MAX_AGE are deleted whenever another one is put aside.
 Every upload field of the admin uses `KeptFileInput` through `UploadsAdminMixin`
 (for model fields) or directly (for form-only fields): it states the limits
 beside the field and `static/js/admin-uploads.js` checks them in the browser.
-The server checks everything again (council.uploads, council.documents).
+The server checks everything again (council.shared.uploads, council.shared.documents).
 """
 
 import dataclasses
@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import documents, uploads
 
-STASH_SALT = "council.kept_uploads"
+STASH_SALT = "council.kept_uploads"  # the module's former path, kept: a new salt voids signed stashes
 STASH_MAX_AGE = 24 * 60 * 60
 
 
@@ -221,7 +221,7 @@ class KeptMultipleFileInput(KeptFileInput):
 
 
 def limits_for(db_field: models.FileField) -> UploadLimits:
-    """The limits of a model's file field: an image, or a document checked by council.documents."""
+    """The limits of a model's file field: an image, or a document checked by council.shared.documents."""
     return IMAGE_LIMITS if isinstance(db_field, models.ImageField) else DOCUMENT_LIMITS
 
 

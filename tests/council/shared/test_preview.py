@@ -7,9 +7,9 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from council import shells
 from council.models import Article
-from council.permissions import SECRETARIAT_GROUP
+from council.shared import shells
+from council.shared.permissions import SECRETARIAT_GROUP
 from meetings.models import Meeting
 from tests.factories import ArticleFactory, MeetingFactory, UserFactory
 
@@ -68,9 +68,9 @@ def test_a_preview_does_not_count_a_view(client, secretary):
     article, url = unpublished()[0]
     client.force_login(secretary)
     client.get(url)
-    from council import views_count
+    from council import article_views
 
-    assert views_count.pending(article.pk) == 0
+    assert article_views.pending(article.pk) == 0
 
 
 def test_view_on_site_in_the_admin_goes_to_the_preview_while_not_public(client, secretary):

@@ -9,7 +9,8 @@ from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.sites.models import Site
 
-from council import shells, views_count
+from council import article_views
+from council.shared import shells
 from meetings.models import Meeting
 from tests.factories import ArticleFactory, MeetingFactory, UserFactory, poll_with_choices
 
@@ -133,7 +134,7 @@ def test_an_article_served_from_its_shell_still_counts_its_view(client, django_a
     with django_assert_num_queries(0):
         client.get(article.get_absolute_url(), headers={"user-agent": "Trình duyệt B"})
 
-    assert views_count.pending(article.pk) == 2
+    assert article_views.pending(article.pk) == 2
 
 
 def test_the_councils_own_pages_come_from_shells_and_show_edits_at_once(client, django_assert_num_queries):
@@ -166,7 +167,7 @@ def test_a_council_page_for_members_only_still_sends_guests_to_log_in(client):
 
 
 def test_shells_are_this_processs_own_and_last_a_second_while_redis_fails(client):
-    from council import breaker
+    from council.shared import breaker
 
     meeting = MeetingFactory(title="Phiên họp năm 2026")
     breaker.redis.trip("Redis stopped")

@@ -15,10 +15,10 @@ from django.forms.widgets import MultiWidget
 from django.test import RequestFactory
 from django.urls import reverse
 
-from council import kept_uploads
 from council.demo.meetings import report_pdf
 from council.models import Article
-from council.permissions import SECRETARIAT_GROUP
+from council.shared import kept_uploads
+from council.shared.permissions import SECRETARIAT_GROUP
 from meetings.models import Agreement, Document, Meeting, Photo
 from members.models import Member
 from tests.factories import ArticleFactory, MeetingFactory, MemberFactory, UserFactory, png_bytes

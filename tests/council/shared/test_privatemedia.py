@@ -10,10 +10,11 @@ from django.core.files.storage import default_storage
 from django.db import models
 from django.utils import timezone
 
-from council import privatemedia, views
+from council import media
 from council.demo.meetings import report_pdf
 from council.models import Article
-from council.privatemedia import PrivateUpload
+from council.shared import privatemedia
+from council.shared.privatemedia import PrivateUpload
 from meetings.models import Agreement, Document, Meeting, Photo
 from tests.factories import ArticleFactory, MeetingFactory, UserFactory, png_bytes
 
@@ -43,7 +44,7 @@ def test_every_file_field_is_classified_and_private_ones_use_private_names():
     for model, field in every_file_field():
         if (model._meta.app_label, model.__name__, field.name) in PRIVATE_FIELDS:
             assert field.upload_to == PrivateUpload(field.upload_to.folder)
-            assert field.upload_to.folder in views._private_files()
+            assert field.upload_to.folder in media._private_files()
 
 
 def test_private_upload_names_hold_a_random_token_and_the_uploaded_name():

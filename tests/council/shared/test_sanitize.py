@@ -1,6 +1,6 @@
 import pytest
 
-from council.sanitize import clean_html
+from council.shared.sanitize import clean_html
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from council import uploads
+from council.shared import uploads
 
 
 def image_file(size=(40, 30), fmt="PNG", name="anh.png", extra: bytes = b"") -> SimpleUploadedFile:

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from pptx import Presentation
 from pptx.util import Inches
 
-from council import doctext
+from council.shared import doctext
 
 
 def pdf(pages: list[str]) -> bytes:

@@ -1,0 +1,32 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+
+from council.models import Article
+from council.shared.permissions import SECRETARIAT_GROUP
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_admin_saves_an_article_clean(client):
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    client.force_login(user)
+    now = timezone.localtime()
+
+    client.post(
+        reverse("admin:council_article_add"),
+        {
+            "title": "Tin có mã độc",
+            "slug": "tin-co-ma-doc",
+            "body": '<p>Nội dung<script>alert(1)</script></p><img src="/x.png" onerror="alert(2)">',
+            "status": "published",
+            "cover_framing": "noop",
+            "published_at_0": now.strftime("%d/%m/%Y"),
+            "published_at_1": now.strftime("%H:%M:%S"),
+        },
+    )
+
+    assert Article.objects.get().body == '<p>Nội dung</p><img src="/x.png">'

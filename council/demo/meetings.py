@@ -77,6 +77,22 @@ PHOTOS = [
 COLLEGE = "Trường Cao đẳng Công nghệ thông tin Hữu nghị Việt – Hàn"
 
 
+def pdf_of(*objects: bytes) -> bytes:
+    """A PDF file holding `objects` (numbered from 1, the first the catalog), with a true xref table."""
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
 def report_pdf() -> bytes:
     """A one-page PDF (ASCII text: the built-in PDF fonts have no Vietnamese glyphs)."""
     lines = [
@@ -94,18 +110,7 @@ def report_pdf() -> bytes:
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text.encode("ascii")),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
+    return pdf_of(*objects)
 
 
 def placeholder_photo(caption: str, number: int) -> ContentFile:

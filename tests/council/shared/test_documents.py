@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfWriter
 
-from council.demo.meetings import report_pdf
+from council.demo.meetings import pdf_of, report_pdf
 from council.shared import documents
 
 
@@ -28,22 +28,6 @@ def written_pdf(pages: int = 1, password: str | None = None) -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
-
-
-def pdf_of(*objects: bytes) -> bytes:
-    """A PDF file holding `objects` (numbered from 1, the first the catalog), with a true xref table."""
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
 
 
 NOT_A_PDF = "Nội dung tệp không phải là PDF thật (có thể tệp đã bị đổi đuôi)."

@@ -150,3 +150,48 @@ def load_demo_site(media_root) -> None:
 def version_token(client, url: str) -> dict[str, str]:
     """The hidden version token of the change form at `url`, as a client opening it would get it."""
     return {"version_token": form_fields(client.get(url).text).get("version_token", "")}
+
+
+def saves_at_the_same_moment(monkeypatch, first_post, second_post):
+    """Two admin saves racing, as two tabs pressing "Lưu" together: (first answer, second answer).
+
+    The first save is held inside ContentAdmin.save_model, after its check, until the
+    second request is under way and half a second more: the second reaches its own check
+    while the first has not committed (or is held at the row lock the first one took).
+    Each post is a function of no argument that returns its response.
+    """
+    import threading
+    import time
+
+    from django.db import connection
+
+    from council.shared.versioning import ContentAdmin
+
+    first_saving, second_sent = threading.Event(), threading.Event()
+    save_model = ContentAdmin.save_model
+
+    def slow_first_save(self, request, obj, form, change):
+        if not first_saving.is_set():
+            first_saving.set()
+            second_sent.wait(timeout=10)
+            time.sleep(0.5)
+        save_model(self, request, obj, form, change)
+
+    monkeypatch.setattr(ContentAdmin, "save_model", slow_first_save)
+    answers = {}
+
+    def send(index, post):
+        try:
+            answers[index] = post()
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=send, args=(0, first_post))
+    first.start()
+    assert first_saving.wait(timeout=10), "the first save never reached save_model"
+    second = threading.Thread(target=send, args=(1, second_post))
+    second.start()
+    second_sent.set()
+    first.join(timeout=30)
+    second.join(timeout=30)
+    return answers[0], answers[1]

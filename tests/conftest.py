@@ -140,3 +140,38 @@ def eager_celery():
     app.conf.task_always_eager = app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+# --- The demo site, built once per module ------------------------------------------------------
+# For sweeps over every model or page (admin round trips, stale forms): a module opts in with
+# `pytest.mark.usefixtures("demo_media")` and asks for `demo_site` where it needs the rows.
+
+
+@pytest.fixture(scope="module")
+def site_media(tmp_path_factory):
+    """The module's media folder, where the demo's photos and documents are written."""
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture
+def demo_media(settings, site_media):
+    """Each test of the module reads the files of the module's demo site."""
+    settings.MEDIA_ROOT = site_media
+
+
+@pytest.fixture(scope="module")
+def demo_site(django_db_setup, django_db_blocker, site_media):
+    """The demo site, built once for the module in a transaction rolled back at its end.
+
+    Each test runs in a savepoint inside it (pytest-django's django_db), so none sees
+    another's changes.
+    """
+    from django.db import transaction
+    from django.test import override_settings
+
+    from tests.admin_forms import load_demo_site
+
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=site_media), transaction.atomic():
+        load_demo_site(site_media)
+        yield
+        transaction.set_rollback(True)

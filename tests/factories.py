@@ -19,6 +19,24 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("mat-khau-thu-nghiem")
 
 
+class SecretariatFactory(UserFactory):
+    """A staff account in the secretariat's group ("Tổ giúp việc"), as the admin's editors are."""
+
+    class Meta:
+        skip_postgeneration_save = True  # the group is added by the hook itself
+
+    is_staff = True
+
+    @factory.post_generation
+    def secretariat_group(user, create, extracted, **kwargs):
+        from django.contrib.auth.models import Group
+
+        from council.shared.permissions import SECRETARIAT_GROUP
+
+        if create:
+            user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+
+
 class ProvinceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Province

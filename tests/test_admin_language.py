@@ -26,7 +26,6 @@ import django_prose_editor
 import polib
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import models
 from django.test import Client
@@ -34,8 +33,7 @@ from django.urls import NoReverseMatch, reverse
 from reversion.models import Version
 
 from council.models import Article
-from council.shared.permissions import SECRETARIAT_GROUP
-from tests.factories import UserFactory
+from tests.factories import SecretariatFactory
 
 DJANGO = Path(django.__file__).parent
 CATALOGUES = [
@@ -178,8 +176,7 @@ def form_values(html: str) -> dict:
 
 @pytest.fixture
 def secretary_client(db, client):
-    user = UserFactory(username="to-giup-viec", is_staff=True)
-    user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    user = SecretariatFactory(username="to-giup-viec")
     client.force_login(user)
     client.user = user
     return client

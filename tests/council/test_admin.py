@@ -1,18 +1,15 @@
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
 from council.models import Article
-from council.shared.permissions import SECRETARIAT_GROUP
-from tests.factories import UserFactory
+from tests.factories import SecretariatFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_admin_saves_an_article_clean(client):
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    user = SecretariatFactory()
     client.force_login(user)
     now = timezone.localtime()
 

@@ -9,20 +9,17 @@ import io
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
-from django.test import RequestFactory, override_settings
+from django.test import RequestFactory
 from django.urls import reverse
 from PIL import Image
 
 from council.demo.meetings import report_pdf
-from council.shared.permissions import SECRETARIAT_GROUP
 from meetings.models import Meeting, Recommendation
-from tests.admin_forms import form_fields, load_demo_site, tracked_values
-from tests.factories import MemberFactory, UserFactory, poll_with_choices
+from tests.admin_forms import form_fields, tracked_values
+from tests.factories import MemberFactory, SecretariatFactory, UserFactory, poll_with_choices
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_media")]
 
 MODELS = list(admin.site._registry)
 
@@ -31,34 +28,9 @@ def label(model) -> str:
     return model._meta.label
 
 
-@pytest.fixture(scope="module")
-def site_media(tmp_path_factory):
-    return tmp_path_factory.mktemp("media")
-
-
-@pytest.fixture(autouse=True)
-def _plain_static_and_private_media(settings, site_media):
-    """As in conftest, but with the module's media folder, where the demo's files were written."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.MEDIA_ROOT = site_media
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, site_media):
-    """The demo site, built once for the module in a transaction rolled back at its end."""
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=site_media), transaction.atomic():
-        load_demo_site(site_media)
-        yield
-        transaction.set_rollback(True)
-
-
 @pytest.fixture
-def users(demo):
-    secretariat = UserFactory(username="to-giup-viec", is_staff=True)
-    secretariat.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+def users(demo_site):
+    secretariat = SecretariatFactory(username="to-giup-viec")
     return {"secretariat": secretariat, "superuser": UserFactory(is_staff=True, is_superuser=True)}
 
 
@@ -221,7 +193,7 @@ def test_a_meeting_saved_again_after_adding_several_photos_and_deleting_one(clie
     assert client.post(change_url(meeting), form_fields(page.text, "meeting_form")).status_code == 302
 
 
-def test_file_validators_check_new_uploads_and_pass_stored_files(demo):
+def test_file_validators_check_new_uploads_and_pass_stored_files(demo_site):
     from django.core.exceptions import ValidationError
 
     from council.shared.documents import validate_document

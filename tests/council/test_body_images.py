@@ -7,7 +7,6 @@ import zlib
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -16,9 +15,8 @@ from django.utils import timezone
 from PIL import Image
 
 from council.shared import uploads
-from council.shared.permissions import SECRETARIAT_GROUP
 from council.shared.sanitize import clean_html
-from tests.factories import UserFactory, png_bytes
+from tests.factories import SecretariatFactory, UserFactory, png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +25,7 @@ PICKER = f"{URL}?CKEditorFuncNum=-1"
 
 
 def secretariat_user():
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    user = SecretariatFactory()
     return user
 
 

@@ -1,10 +1,8 @@
 """After a form error the editor shows the text as it will be saved: pasted gaps already gone."""
 
 import pytest
-from django.contrib.auth.models import Group
 
-from council.shared.permissions import SECRETARIAT_GROUP
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory, SecretariatFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -13,8 +11,7 @@ PASTED = "<p>&nbsp;&nbsp;Hội đồng đã họp.</p><p>&nbsp;</p><p><o:p>&nbsp
 
 @pytest.fixture
 def secretariat(client):
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    user = SecretariatFactory()
     client.force_login(user)
     return client
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from council import forms as feedback_forms
 from council.models import Feedback
-from tests.factories import ArticleFactory, MeetingFactory
+from tests.factories import ArticleFactory, MeetingFactory, SecretariatFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -207,13 +207,7 @@ def test_feedback_rate_limited_per_address(client, eager_celery):
 
 @pytest.fixture
 def secretary_client(client):
-    from django.contrib.auth.models import Group
-
-    from council.shared.permissions import SECRETARIAT_GROUP
-    from tests.factories import UserFactory
-
-    user = UserFactory(username="thu-ky", is_staff=True)
-    user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    user = SecretariatFactory(username="thu-ky")
     client.force_login(user)
     return client
 

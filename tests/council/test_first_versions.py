@@ -4,7 +4,6 @@ so that one deleted by mistake is recovered from "Khôi phục … đã xóa".""
 import html
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -12,18 +11,16 @@ from reversion import get_registered_models
 from reversion.models import Version
 
 from council.models import Article
-from council.shared.permissions import SECRETARIAT_GROUP
 from members.models import Member, Organisation
 from tests.admin_forms import form_fields
-from tests.factories import ProvinceFactory, UserFactory
+from tests.factories import ProvinceFactory, SecretariatFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def secretary(client):
-    user = UserFactory(username="thu-ky", first_name="Thư", last_name="Ký", is_staff=True)
-    user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    user = SecretariatFactory(username="thu-ky", first_name="Thư", last_name="Ký")
     client.force_login(user)
     return user
 

@@ -4,19 +4,16 @@ import html
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Group
-from django.db import models, transaction
-from django.test import override_settings
+from django.db import models
 from django.urls import reverse
 
 from council.models import Article
-from council.shared.permissions import SECRETARIAT_GROUP
 from council.shared.versioning import ContentAdmin
 from meetings.models import Meeting
-from tests.admin_forms import form_fields, load_demo_site
-from tests.factories import UserFactory
+from tests.admin_forms import form_fields
+from tests.factories import SecretariatFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_media")]
 
 CONTENT_MODELS = [
     model for model, model_admin in admin.site._registry.items() if isinstance(model_admin, ContentAdmin)
@@ -44,32 +41,9 @@ def test_every_model_the_secretariat_writes_is_guarded():
     }
 
 
-@pytest.fixture(scope="module")
-def site_media(tmp_path_factory):
-    return tmp_path_factory.mktemp("media")
-
-
-@pytest.fixture(autouse=True)
-def _plain_static_and_private_media(settings, site_media):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.MEDIA_ROOT = site_media
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, site_media):
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=site_media), transaction.atomic():
-        load_demo_site(site_media)
-        yield
-        transaction.set_rollback(True)
-
-
 @pytest.fixture
-def secretariat(client, demo):
-    user = UserFactory(username="to-giup-viec", is_staff=True)
-    user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+def secretariat(client, demo_site):
+    user = SecretariatFactory(username="to-giup-viec")
     client.force_login(user)
     return client
 

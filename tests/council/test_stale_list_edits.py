@@ -5,14 +5,12 @@ import html
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Group
 from django.db import models
 from django.urls import reverse
 
-from council.shared.permissions import SECRETARIAT_GROUP
 from meetings.models import Recommendation
-from tests.admin_forms import form_fields
-from tests.factories import CategoryFactory, MeetingFactory, ProvinceFactory, UserFactory
+from tests.admin_forms import form_fields, saves_at_the_same_moment
+from tests.factories import CategoryFactory, MeetingFactory, ProvinceFactory, SecretariatFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +31,7 @@ def label(model) -> str:
 
 @pytest.fixture
 def secretariat(client):
-    user = UserFactory(username="to-giup-viec", is_staff=True)
-    user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    user = SecretariatFactory(username="to-giup-viec")
     client.force_login(user)
     return client
 
@@ -138,18 +135,13 @@ def test_a_list_without_its_version_token_is_refused(secretariat):
 @pytest.mark.django_db(transaction=True)
 def test_two_list_saves_at_the_same_moment_one_wins_one_is_refused(monkeypatch):
     """Two tabs on the categories' list press "Lưu" together: the shown rows stay locked to the commit."""
-    import threading
-    import time
 
-    from django.db import connection
     from django.test import Client
 
     from council.models import Category
-    from council.shared.versioning import ContentAdmin
 
     first, second = (ROWS["council.Category"](name) for name in ["Dòng thử một", "Dòng thử hai"])
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    user = SecretariatFactory()
     tabs = [Client(), Client()]
     for tab in tabs:
         tab.force_login(user)
@@ -157,37 +149,15 @@ def test_two_list_saves_at_the_same_moment_one_wins_one_is_refused(monkeypatch):
     lists[0][f"form-{index_of(lists[0], first)}-order"] = "41"
     lists[1][f"form-{index_of(lists[1], second)}-order"] = "42"
 
-    first_saving, second_sent = threading.Event(), threading.Event()
-    save_model = ContentAdmin.save_model
+    first_answer, second_answer = saves_at_the_same_moment(
+        monkeypatch,
+        lambda: tabs[0].post(list_url(Category), lists[0] | {"_save": "Lưu"}),
+        lambda: tabs[1].post(list_url(Category), lists[1] | {"_save": "Lưu"}),
+    )
 
-    def slow_first_save(self, request, obj, form, change):
-        if not first_saving.is_set():
-            first_saving.set()
-            second_sent.wait(timeout=10)
-            time.sleep(0.5)  # the second request reaches its check meanwhile (or is still on its way)
-        save_model(self, request, obj, form, change)
-
-    monkeypatch.setattr(ContentAdmin, "save_model", slow_first_save)
-    answers = {}
-
-    def post(index):
-        try:
-            answers[index] = tabs[index].post(list_url(Category), lists[index] | {"_save": "Lưu"})
-        finally:
-            connection.close()
-
-    one = threading.Thread(target=post, args=(0,))
-    one.start()
-    assert first_saving.wait(timeout=10)
-    two = threading.Thread(target=post, args=(1,))
-    two.start()
-    second_sent.set()
-    one.join(timeout=30)
-    two.join(timeout=30)
-
-    assert answers[0].status_code == 302
-    assert answers[1].status_code == 200
-    assert f"{first}: thứ tự đã đổi" in html.unescape(answers[1].text)
+    assert first_answer.status_code == 302
+    assert second_answer.status_code == 200
+    assert f"{first}: thứ tự đã đổi" in html.unescape(second_answer.text)
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.order, second.order) == (41, 0)

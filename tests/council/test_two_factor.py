@@ -4,23 +4,20 @@ import io
 
 import pytest
 from axes.models import AccessAttempt
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from council.shared.permissions import SECRETARIAT_GROUP
 from council.two_factor import needs_second_factor
-from tests.factories import MemberFactory, UserFactory, enrol_totp, totp_code
+from tests.factories import MemberFactory, SecretariatFactory, UserFactory, enrol_totp, totp_code
 
 PASSWORD = "mat-khau-thu-nghiem"
 ADMIN = "/admin/"
 
 
 def secretary(username="thu-ky"):
-    user = UserFactory(username=username, is_staff=True)
-    user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    user = SecretariatFactory(username=username)
     return user
 
 

@@ -6,13 +6,11 @@ import re
 
 import pytest
 import reversion
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from reversion.models import Version
 
 from council.models import Article
-from council.shared.permissions import SECRETARIAT_GROUP
 from meetings.models import Meeting
 from tests.admin_forms import form_fields
 from tests.factories import (
@@ -20,6 +18,7 @@ from tests.factories import (
     CategoryFactory,
     MeetingFactory,
     ProvinceFactory,
+    SecretariatFactory,
     UserFactory,
     png_bytes,
 )
@@ -29,8 +28,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def secretary(client):
-    user = UserFactory(username="thu-ky", first_name="Thư", last_name="Ký", is_staff=True)
-    user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    user = SecretariatFactory(username="thu-ky", first_name="Thư", last_name="Ký")
     client.force_login(user)
     return user
 

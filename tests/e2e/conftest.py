@@ -88,14 +88,9 @@ def accessibility_problems(page):
 @pytest.fixture
 def secretary():
     """A member of the secretariat, staff in its group (password: the factories' own)."""
-    from django.contrib.auth.models import Group
+    from tests.factories import SecretariatFactory
 
-    from council.shared.permissions import SECRETARIAT_GROUP
-    from tests.factories import UserFactory
-
-    user = UserFactory(username="thu-ky", first_name="Thư ký", is_staff=True)
-    user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
-    return user
+    return SecretariatFactory(username="thu-ky", first_name="Thư ký")
 
 
 def log_into_admin(page, base_url: str, user) -> None:

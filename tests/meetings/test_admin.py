@@ -2,18 +2,16 @@ import datetime
 import io
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from council.shared.permissions import SECRETARIAT_GROUP
 from meetings import services
 from meetings.models import AgendaItem, Meeting, Photo
 from tests.admin_forms import version_token
-from tests.factories import MeetingFactory, UserFactory
+from tests.factories import MeetingFactory, SecretariatFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +20,7 @@ INLINES = ["agenda_items", "attendances", "documents", "photos", "recommendation
 
 @pytest.fixture
 def secretariat(client):
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    user = SecretariatFactory()
     client.force_login(user)
     return client
 
@@ -161,8 +158,7 @@ def test_meetings_admin_permissions(client, url, who, expected):
     if who == "member":
         client.force_login(UserFactory())
     elif who == "secretariat":
-        user = UserFactory(is_staff=True)
-        user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+        user = SecretariatFactory()
         client.force_login(user)
 
     assert client.get(url).status_code == expected

@@ -1,12 +1,10 @@
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from council.shared.permissions import SECRETARIAT_GROUP
 from members.models import Member, Membership
-from tests.factories import MemberFactory, ProvinceFactory, UserFactory
+from tests.factories import MemberFactory, ProvinceFactory, SecretariatFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
 
@@ -16,8 +14,7 @@ HEADER = "full_name,email,phone,position,organisation,province,role,started_on\n
 
 @pytest.fixture
 def secretariat(client):
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    user = SecretariatFactory()
     client.force_login(user)
     return client
 
@@ -110,8 +107,7 @@ def test_members_admin_permissions(client, who, expected, url):
     if who == "member":
         client.force_login(MemberFactory(user=UserFactory()).user)
     elif who == "secretariat":
-        user = UserFactory(is_staff=True)
-        user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+        user = SecretariatFactory()
         client.force_login(user)
     elif who == "superuser":
         client.force_login(UserFactory(is_staff=True, is_superuser=True))

@@ -3,14 +3,12 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from council import demo
-from council.shared.permissions import SECRETARIAT_GROUP
 from members.models import Province
-from tests.factories import UserFactory
+from tests.factories import SecretariatFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +18,7 @@ AUTOCOMPLETE = "/admin/autocomplete/"
 
 @pytest.fixture
 def secretariat(client):
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    user = SecretariatFactory()
     client.force_login(user)
     return client
 

@@ -8,7 +8,6 @@ import time
 import pytest
 from django import forms
 from django.contrib import admin
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.forms.widgets import MultiWidget
@@ -18,10 +17,16 @@ from django.urls import reverse
 from council.demo.meetings import report_pdf
 from council.models import Article
 from council.shared import kept_uploads
-from council.shared.permissions import SECRETARIAT_GROUP
 from meetings.models import Agreement, Document, Meeting, Photo
 from members.models import Member
-from tests.factories import ArticleFactory, MeetingFactory, MemberFactory, UserFactory, png_bytes
+from tests.factories import (
+    ArticleFactory,
+    MeetingFactory,
+    MemberFactory,
+    SecretariatFactory,
+    UserFactory,
+    png_bytes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +35,7 @@ KEPT_NOTE = "Tệp đã chọn được giữ lại: {}"
 
 @pytest.fixture
 def secretariat(client):
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    user = SecretariatFactory()
     client.force_login(user)
     return client
 

@@ -17,10 +17,9 @@ def test_secretariat_edits_content_but_not_accounts():
 
 
 def test_secretariat_staff_reach_the_admin(client):
-    from tests.factories import UserFactory
+    from tests.factories import SecretariatFactory
 
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    user = SecretariatFactory()
     client.force_login(user)
 
     index = client.get("/admin/")

@@ -3,23 +3,20 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
 from council.models import Article
 from council.shared import shells
-from council.shared.permissions import SECRETARIAT_GROUP
 from meetings.models import Meeting
-from tests.factories import ArticleFactory, MeetingFactory, UserFactory
+from tests.factories import ArticleFactory, MeetingFactory, SecretariatFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def secretary():
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    user = SecretariatFactory()
     return user
 
 

@@ -5,7 +5,6 @@ are safe to run twice: a message whose mail is recorded as sent is not sent
 again). Messages are built in council.emails.
 """
 
-import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -17,23 +16,12 @@ from meetings.models import Meeting
 from . import emails
 from .models import Article, Feedback
 from .shared import shells
-
-logger = logging.getLogger(__name__)
+from .shared.queue import enqueue
 
 # Mail not sent this long after it was due is sent again by the sweep (a lost task, a broker
 # that was down); mail due for longer than a day is left alone (see the admin's dates).
 SWEEP_AFTER = timedelta(minutes=2)
 SWEEP_UNTIL = timedelta(days=1)
-
-
-def _enqueue(task, feedback_id: int) -> None:
-    """Hand a mail to Celery; if the broker is down, the sweep sends it later (the row is the truth)."""
-    try:
-        task.delay(feedback_id)
-    except Exception:
-        logger.warning(
-            "feedback %s: could not queue %s; the sweep will", feedback_id, task.name, exc_info=True
-        )
 
 
 def submit_feedback(
@@ -53,7 +41,7 @@ def submit_feedback(
     feedback.save()
     from . import tasks  # tasks import this module
 
-    transaction.on_commit(lambda: _enqueue(tasks.notify_secretariat, feedback.pk))
+    transaction.on_commit(lambda: enqueue(tasks.notify_secretariat, feedback.pk))
     return feedback
 
 
@@ -92,7 +80,7 @@ def answer_feedback(*, feedback: Feedback, answer: str, published: bool) -> bool
     if will_mail:
         from . import tasks
 
-        transaction.on_commit(lambda: _enqueue(tasks.send_feedback_answer, feedback.pk))
+        transaction.on_commit(lambda: enqueue(tasks.send_feedback_answer, feedback.pk))
     return will_mail
 
 
@@ -123,7 +111,7 @@ def sweep_feedback(*, now=None) -> dict[str, int]:
         .values_list("pk", flat=True)
     )
     for pk in notices:
-        _enqueue(tasks.notify_secretariat, pk)
+        enqueue(tasks.notify_secretariat, pk)
     for pk in answers:
-        _enqueue(tasks.send_feedback_answer, pk)
+        enqueue(tasks.send_feedback_answer, pk)
     return {"notices": len(notices), "answers": len(answers)}

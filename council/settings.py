@@ -518,6 +518,11 @@ if min(FEEDBACK_PER_HOUR, FEEDBACK_MAX_CHARS) < 1 or FEEDBACK_MIN_SECONDS < 0:
     raise ImproperlyConfigured(
         "FEEDBACK_PER_HOUR and FEEDBACK_MAX_CHARS must be positive, FEEDBACK_MIN_SECONDS not negative."
     )
+CELERY_BEAT_SCHEDULE["members.sweep_invitations"] = {
+    "task": "members.sweep_invitations",
+    "schedule": 300.0,  # invitations lost with a task or a broker that was down, every five minutes
+    "options": {"expires": 300},
+}
 CELERY_BEAT_SCHEDULE["council.sweep_feedback"] = {
     "task": "council.sweep_feedback",
     "schedule": 300.0,  # mails lost with a task or a broker that was down, every five minutes

@@ -1,18 +1,16 @@
 """Workflows of the meetings app (notices have their own modules, notice_*.py)."""
 
-import logging
 from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import F
 
 from council.shared import doctext
+from council.shared.queue import enqueue
 from council.shared.slugs import unique_slug
 from council.shared.uploads import reencode_image, validate_image
 
 from .models import AgendaItem, Document, Meeting, Photo
-
-logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -81,16 +79,9 @@ def queue_document_text(*, document: Document) -> bool:
     Document.objects.filter(pk=document.pk).update(text_status=Document.TextStatus.PENDING)
     from . import tasks  # tasks import this module
 
-    transaction.on_commit(lambda: _enqueue_reading(tasks.read_document_text, document.pk))
-    return True
-
-
-def _enqueue_reading(task, document_id: int) -> None:
     # A broker that is down must not fail the upload: the sweep reads the document later.
-    try:
-        task.delay(document_id)
-    except Exception:
-        logger.warning("document %s: could not queue its reading; the sweep will", document_id, exc_info=True)
+    transaction.on_commit(lambda: enqueue(tasks.read_document_text, document.pk))
+    return True
 
 
 def sweep_document_texts() -> int:
@@ -99,7 +90,7 @@ def sweep_document_texts() -> int:
 
     pending = list(Document.objects.exclude(file="").exclude(text_of=F("file")).values_list("pk", flat=True))
     for pk in pending:
-        _enqueue_reading(tasks.read_document_text, pk)
+        enqueue(tasks.read_document_text, pk)
     return len(pending)
 
 

@@ -6,6 +6,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -116,7 +117,7 @@ class MemberAdmin(UploadsAdminMixin, ContentAdmin):
         "organisation",
         "province_name",
         "email",
-        "has_login",
+        "invitation",
     ]
     list_display_links = ["thumbnail", "full_name"]
     list_select_related = ["organisation__province", "user"]
@@ -158,11 +159,24 @@ class MemberAdmin(UploadsAdminMixin, ContentAdmin):
     def province_name(self, member: Member) -> str:
         return str(member.province or "–")
 
-    @admin.display(description=_("có tài khoản"), boolean=True)
-    def has_login(self, member: Member) -> bool:
-        return member.user_id is not None
+    @admin.display(description=_("tài khoản"))
+    def invitation(self, member: Member) -> str:
+        """Where the member's account stands: none, invitation waiting or sent, in use."""
+        user = member.user
+        if user is None:
+            return "–"
+        if user.has_usable_password():
+            return _("Đang dùng")
+        if user.invitation_sent_at:
+            sent = timezone.localtime(user.invitation_sent_at)
+            return _("Đã gửi thư mời %(when)s") % {"when": date_format(sent, "d/m/Y H:i")}
+        if user.invited_at:
+            return _("Thư mời đang chờ gửi")
+        return _("Chưa đặt mật khẩu")
 
-    @admin.action(description=_("Tạo tài khoản và gửi thư mời đăng nhập"), permissions=["change"])
+    @admin.action(
+        description=_("Tạo tài khoản (nếu chưa có) và gửi thư mời đăng nhập"), permissions=["change"]
+    )
     def invite(self, request, queryset):
         invited, problems = 0, []
         for member in queryset:
@@ -170,7 +184,7 @@ class MemberAdmin(UploadsAdminMixin, ContentAdmin):
                 services.invite_member(member=member)
                 invited += 1
             except services.AlreadyInvited:
-                problems.append(_("%(member)s đã có tài khoản.") % {"member": member})
+                problems.append(_("%(member)s đã có tài khoản và đang dùng nó.") % {"member": member})
             except services.MissingEmail:
                 problems.append(_("%(member)s chưa có địa chỉ thư điện tử.") % {"member": member})
         if invited:

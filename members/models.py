@@ -14,7 +14,15 @@ from council.shared.textsearch import SearchIndexed, SearchIndexedQuerySet
 
 
 class User(AbstractUser):
-    """A login account: secretariat staff, or a council member (see Member.user)."""
+    """A login account: secretariat staff, or a council member (see Member.user).
+
+    A member's account is made by an invitation (members.services.invite_member): the
+    two dates below are its mail's, so that a mail lost with a dead broker or a failing
+    mail server is sent again by the sweep, and the admin shows where each invitation is.
+    """
+
+    invited_at = models.DateTimeField(_("mời lúc"), null=True, blank=True, editable=False)
+    invitation_sent_at = models.DateTimeField(_("gửi thư mời lúc"), null=True, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("tài khoản")

@@ -6,51 +6,100 @@ import io
 from dataclasses import dataclass, field
 
 import reversion
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from council.shared.queue import enqueue
 from council.shared.slugs import unique_slug
 
+from . import emails
 from .models import Member, Membership, Organisation, Province, User
 
 
 class AlreadyInvited(Exception):
-    """The member already has a login account."""
+    """The member already uses their login account (its password is set)."""
 
 
 class MissingEmail(Exception):
     """The member has no email address to send an invitation to."""
 
 
+# An invitation whose mail is not recorded as sent this long after it was made is queued
+# again by the sweep (a broker that was down, a task lost with its worker); after a week
+# it is left to the secretariat, who sees it in the members' list and may invite again.
+SWEEP_AFTER = datetime.timedelta(minutes=2)
+SWEEP_UNTIL = datetime.timedelta(days=7)
+
+
 def invite_member(*, member: Member) -> User:
-    """Create a login account for `member` and email them a set-password link.
+    """Email `member` a link to set the password of their login account, made here if need be.
 
     The account has no usable password until the member sets one through the
-    link, which works once and expires after PASSWORD_RESET_TIMEOUT. The email
-    is sent by a Celery task enqueued when the transaction commits (inline
-    without a broker). Raises AlreadyInvited or MissingEmail.
+    link, which works once and expires after PASSWORD_RESET_TIMEOUT. Inviting a
+    member whose account was made but never used sends the invitation again. The
+    email is sent by a Celery task enqueued when the transaction commits (inline
+    without a broker); with the broker down nothing waits, and sweep_invitations
+    sends it later. Raises AlreadyInvited or MissingEmail.
     """
-    from .tasks import send_invitation
-
-    if member.user_id:
+    if member.user_id and member.user.has_usable_password():
         raise AlreadyInvited(member)
     if not member.email:
         raise MissingEmail(member)
     with transaction.atomic():
-        username = member.email.lower()
-        if User.objects.filter(username=username).exists():
-            raise AlreadyInvited(member)
-        first, _sep, last = member.full_name.rpartition(" ")
-        user = User(username=username, email=member.email, first_name=last, last_name=first)
-        user.set_unusable_password()
-        user.save()
-        member.user = user
-        member.save(update_fields=["user"])
-        # With the broker down this does not wait or fail; the invitation is then not sent (invite again).
-        transaction.on_commit(lambda: enqueue(send_invitation, member.pk))
+        user = member.user or _new_account(member)
+        user.invited_at, user.invitation_sent_at = timezone.now(), None
+        user.save(update_fields=["invited_at", "invitation_sent_at"])
+        transaction.on_commit(lambda: _queue_invitation(member.pk))
     return user
+
+
+def _new_account(member: Member) -> User:
+    username = member.email.lower()
+    if User.objects.filter(username=username).exists():
+        raise AlreadyInvited(member)
+    first, _sep, last = member.full_name.rpartition(" ")
+    user = User(username=username, email=member.email, first_name=last, last_name=first)
+    user.set_unusable_password()
+    user.save()
+    member.user = user
+    member.save(update_fields=["user"])
+    return user
+
+
+def _queue_invitation(member_id: int) -> None:
+    from . import tasks  # tasks import this module
+
+    enqueue(tasks.send_invitation, member_id)
+
+
+def send_invitation(*, member_id: int) -> bool:
+    """Mail the member their invitation unless it is recorded as sent or no longer needed; True if sent."""
+    member = Member.objects.select_related("user").get(pk=member_id)
+    user = member.user
+    if user is None or user.has_usable_password() or user.invitation_sent_at is not None:
+        return False
+    emails.invitation(member).send()
+    User.objects.filter(pk=user.pk).update(invitation_sent_at=timezone.now())
+    return True
+
+
+def sweep_invitations(*, now: datetime.datetime | None = None) -> int:
+    """Queue again the invitations of the last week whose mail never went out; returns how many."""
+    now = now or timezone.now()
+    pending = list(
+        Member.objects.filter(
+            user__invitation_sent_at=None,
+            user__invited_at__lt=now - SWEEP_AFTER,
+            user__invited_at__gt=now - SWEEP_UNTIL,
+            user__password__startswith=UNUSABLE_PASSWORD_PREFIX,
+        ).values_list("pk", flat=True)
+    )
+    for member_id in pending:
+        _queue_invitation(member_id)
+    return len(pending)
 
 
 # --- CSV import ---------------------------------------------------------------------------

@@ -2,13 +2,16 @@
 
 from celery import shared_task
 
-from . import emails
-from .models import Member
+from . import services
 
 
 @shared_task(name="members.send_invitation", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_invitation(member_id: int) -> None:
-    """Email a member the link to set the password of their new account."""
-    member = Member.objects.select_related("user").get(pk=member_id)
-    if member.user is not None and not member.user.has_usable_password():
-        emails.invitation(member).send()
+def send_invitation(member_id: int) -> bool:
+    """Email a member the link to set the password of their new account (once)."""
+    return services.send_invitation(member_id=member_id)
+
+
+@shared_task(name="members.sweep_invitations")
+def sweep_invitations() -> int:
+    """Beat's periodic job: invitations whose mail never went out."""
+    return services.sweep_invitations()

@@ -16,10 +16,16 @@ logger = logging.getLogger(__name__)
 def enqueue(task, *args) -> bool:
     """`task.delay(*args)` unless the broker is unreachable; True if it was handed over.
 
-    Without a broker (tasks run inline) the task simply runs, and its errors propagate.
+    Without a broker (tasks run inline) the task simply runs; if it fails (a mail server
+    that is down, say), the error is logged and the row stays as the task left it, for
+    the sweep: the request that asked for the task is not failed by it.
     """
     if task.app.conf.task_always_eager:
-        task.delay(*args)
+        try:
+            task.delay(*args)
+        except Exception:
+            logger.exception("task %s%r failed inline; left for the sweep", task.name, args)
+            return False
         return True
     if not breaker.redis.allows():
         logger.warning("broker unavailable: %s%r left for the sweep", task.name, args)

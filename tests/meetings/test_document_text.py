@@ -40,7 +40,8 @@ def queued(monkeypatch):
     from meetings import tasks
 
     calls = []
-    monkeypatch.setattr(tasks.read_document_text, "delay", calls.append)
+    monkeypatch.setattr(tasks.read_document_text, "delay", calls.append)  # tasks inline
+    monkeypatch.setattr(tasks.read_document_text, "apply_async", lambda args, **options: calls.extend(args))
     return calls
 
 

@@ -21,7 +21,7 @@ from .models import EDITOR_EXTENSIONS, Article, Category, DailyVisits, Feedback,
 from .shared.kept_uploads import IMAGE_LIMITS, KeptFileInput, UploadsAdminMixin
 from .shared.sanitize import clean_html
 from .shared.uploads import clean_image_field, store_image
-from .shared.versioning import ContentAdmin
+from .shared.versioning import ContentAdmin, StaleFormGuard
 
 CHART_DAYS = 90
 CHART_HEIGHT = 160
@@ -235,7 +235,7 @@ class CouncilFlatPageAdmin(ContentAdmin, FlatPageAdmin):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(StaleFormGuard, admin.ModelAdmin):
     """Messages from the public form: read them, answer (mailed to the sender), publish on Hỏi đáp."""
 
     list_display = ["subject", "name", "email", "created_at", "is_answered", "published"]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
 
+from council.shared.versioning import StaleFormGuard
 from members.models import Member
 
 from . import notice_compose, notice_send
@@ -106,7 +107,8 @@ class DeliveryInline(RsvpColumn, admin.TabularInline):
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(StaleFormGuard, admin.ModelAdmin):
+    # Two secretaries editing one draft: the second save is refused, not silently lost.
     form = NoticeForm
     list_display = ["subject", "meeting", "kind", "state", "send_at", "progress"]
     list_filter = ["state", "kind", "meeting"]

@@ -1,6 +1,7 @@
 """The content admins' safety: stale forms refused, every save kept as a version.
 
-A leaf module (it imports no app): each app's admin builds on `ContentAdmin`.
+A leaf module (it imports no app): each app's admin builds on `ContentAdmin`, or
+on `StaleFormGuard` alone where a row's versions are not kept (meeting notices).
 
 - A change form carries, in a hidden field, a signed snapshot of the saved
   values it was opened with (the row's fields that the form edits and its
@@ -65,7 +66,7 @@ def row_values(instance, names) -> dict[str, str]:
 class VersionTokenForm(forms.ModelForm):
     """A model form carrying the snapshot it was opened with, refused when it is stale.
 
-    `ContentAdmin.get_form` sets `snapshot_of` (a function of the saved row).
+    `StaleFormGuard.get_form` sets `snapshot_of` (a function of the saved row).
     """
 
     version_token = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -163,7 +164,7 @@ class VersionTokenFormSet(BaseModelFormSet):
 
     The management form carries a signed snapshot of the shown rows' editable values;
     on save the rows are locked and read again (the admin's list view saves in a
-    revision, hence in a transaction). `ContentAdmin.get_changelist_formset` sets `editable`.
+    revision, hence in a transaction). `StaleFormGuard.get_changelist_formset` sets `editable`.
     """
 
     editable: list[str] = []
@@ -219,23 +220,18 @@ class VersionTokenFormSet(BaseModelFormSet):
             )
 
 
-class ContentAdmin(CompareVersionAdmin):
-    """The base of every content admin: versions, comparison, restore, and stale forms refused."""
-
-    # History lists versions newest first, as the admin's own history does.
-    history_latest_first = True
-
-    @property
-    def compare_exclude(self) -> list[str]:
-        # Times the database sets on every save are no one's edit: left out of comparisons.
-        return [field.name for field in self.model._meta.concrete_fields if getattr(field, "auto_now", False)]
+class StaleFormGuard:
+    """A ModelAdmin mixin: change forms and editable lists opened before the rows changed are refused."""
 
     def snapshot(self, request, obj, form_fields) -> dict:
         """The saved values of `obj` that the form edits, and of its inlines' rows."""
         inlines = {}
         for inline in self.get_inline_instances(request, obj):
             fk = _get_foreign_key(type(obj), inline.model, fk_name=inline.fk_name)
-            names = [name for name in inline.get_formset(request, obj).form.base_fields if name != fk.name]
+            formset = inline.get_formset(request, obj)
+            names = [name for name in formset.form.base_fields if name != fk.name]
+            if not (names or formset.can_delete or inline.has_add_permission(request, obj)):
+                continue  # rows shown, not edited (a notice's deliveries): no one's edit to lose
             rows = inline.model._base_manager.filter(**{fk.name: obj}).order_by("pk")
             inlines[f"{inline.model._meta.label}:{fk.name}"] = [
                 str(inline.model._meta.verbose_name_plural),
@@ -256,6 +252,28 @@ class ContentAdmin(CompareVersionAdmin):
         formset = super().get_changelist_formset(request, formset=VersionTokenFormSet, **kwargs)
         formset.editable = list(self.list_editable)
         return formset
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The token rides in a hidden fieldset of its own, whatever fieldsets the admin declares.
+        adminform = context.get("adminform")
+        if change and adminform is not None and TOKEN_FIELD not in flatten_fieldsets(adminform.fieldsets):
+            adminform.fieldsets = [
+                *adminform.fieldsets,
+                (None, {"fields": [TOKEN_FIELD], "classes": ["hidden"]}),
+            ]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+class ContentAdmin(StaleFormGuard, CompareVersionAdmin):
+    """The base of every content admin: stale forms refused, versions, comparison, restore."""
+
+    # History lists versions newest first, as the admin's own history does.
+    history_latest_first = True
+
+    @property
+    def compare_exclude(self) -> list[str]:
+        # Times the database sets on every save are no one's edit: left out of comparisons.
+        return [field.name for field in self.model._meta.concrete_fields if getattr(field, "auto_now", False)]
 
     # django-reversion finds a version by its id alone: here it must be one of this admin's model.
     def revision_view(self, request, object_id, version_id, extra_context=None):
@@ -297,13 +315,3 @@ class ContentAdmin(CompareVersionAdmin):
             if name not in form.fields:
                 setattr(obj, attname, value)
         super().save_model(request, obj, form, change)
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        # The token rides in a hidden fieldset of its own, whatever fieldsets the admin declares.
-        adminform = context.get("adminform")
-        if change and adminform is not None and TOKEN_FIELD not in flatten_fieldsets(adminform.fieldsets):
-            adminform.fieldsets = [
-                *adminform.fieldsets,
-                (None, {"fields": [TOKEN_FIELD], "classes": ["hidden"]}),
-            ]
-        return super().render_change_form(request, context, add, change, form_url, obj)

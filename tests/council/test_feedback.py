@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from council import forms as feedback_forms
 from council.models import Feedback
+from tests.admin_forms import version_token
 from tests.factories import ArticleFactory, MeetingFactory, SecretariatFactory
 
 pytestmark = pytest.mark.django_db
@@ -213,10 +214,11 @@ def secretary_client(client):
 
 
 def answer_in_admin(client, item: Feedback, *, answer: str, published: bool):
-    data = {"answer": answer}
+    url = reverse("admin:council_feedback_change", args=[item.pk])
+    data = {**version_token(client, url), "answer": answer}
     if published:
         data["published"] = "on"
-    return client.post(reverse("admin:council_feedback_change", args=[item.pk]), data)
+    return client.post(url, data)
 
 
 def test_feedback_answer_from_the_admin_is_mailed_once_and_published_on_faq(

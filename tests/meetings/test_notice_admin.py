@@ -3,6 +3,7 @@ from django.core import mail
 from django.urls import reverse
 
 from meetings.models import Attendance, Delivery, Notice
+from tests.admin_forms import version_token
 from tests.factories import MeetingFactory, NoticeFactory, UserFactory
 from tests.meetings.notice_helpers import council_members
 
@@ -19,8 +20,10 @@ def change_url(notice) -> str:
     return reverse("admin:meetings_notice_change", args=[notice.pk])
 
 
-def form_data(notice, **extra) -> dict:
+def form_data(client, notice, **extra) -> dict:
+    """The notice's change form as `client` opens it now (its version token), with `extra`."""
     return {
+        **version_token(client, change_url(notice)),
         "subject": notice.subject,
         "body": notice.body,
         "send_at_0": "",
@@ -61,11 +64,13 @@ def test_admin_send_now_twice_sends_once(staff_client, django_capture_on_commit_
     (no_address,) = council_members(1, email="")
     notice = NoticeFactory()
 
+    opened = form_data(staff_client, notice)  # one form, its button pressed twice
+
     with django_capture_on_commit_callbacks(execute=True):
-        first = staff_client.post(
-            change_url(notice), form_data(notice, subject="Giấy mời họp", _send_now="1")
+        first = staff_client.post(change_url(notice), opened | {"subject": "Giấy mời họp", "_send_now": "1"})
+        second = staff_client.post(
+            change_url(notice), opened | {"subject": "Giấy mời họp", "_send_now": "1"}, follow=True
         )
-        second = staff_client.post(change_url(notice), form_data(notice, _send_now="1"), follow=True)
 
     assert first.status_code == 302
     assert len(mail.outbox) == 2
@@ -103,7 +108,7 @@ def test_admin_change_page_shows_each_members_state_error_and_answer(staff_clien
 # The three ways the secretariat resends, all through one helper: the button on a
 # notice, the action on the notice list, the action on the delivery list.
 def resend_button(client, notice, delivery):
-    return client.post(change_url(notice), form_data(notice, _resend="1"), follow=True)
+    return client.post(change_url(notice), form_data(client, notice, _resend="1"), follow=True)
 
 
 def resend_notices_action(client, notice, delivery):

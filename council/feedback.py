@@ -8,7 +8,7 @@ again). Messages are built in council.emails.
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from meetings.models import Meeting
@@ -25,20 +25,34 @@ SWEEP_UNTIL = timedelta(days=1)
 
 
 def submit_feedback(
-    *, name: str, email: str, subject: str, message: str, topic: tuple[str, int] | None = None
+    *,
+    name: str,
+    email: str,
+    subject: str,
+    message: str,
+    topic: tuple[str, int] | None = None,
+    form_key: str | None = None,
 ) -> Feedback:
     """Store a visitor's message; after the commit, a task mails it to FEEDBACK_EMAIL.
 
     `topic` is ("meeting", pk) or ("article", pk); one that no longer exists is dropped.
+    A message sent again with the same `form_key` (the same form, sent twice at once or
+    one after the other) is not stored or mailed again: the first one is returned.
     """
-    feedback = Feedback(name=name, email=email, subject=subject, message=message)
+    if form_key and (sent := Feedback.objects.filter(form_key=form_key).first()) is not None:
+        return sent
+    feedback = Feedback(name=name, email=email, subject=subject, message=message, form_key=form_key)
     if topic:
         kind, pk = topic
         if kind == "meeting":
             feedback.meeting = Meeting.objects.public().filter(pk=pk).first()
         elif kind == "article":
             feedback.article = Article.objects.public().filter(pk=pk).first()
-    feedback.save()
+    try:
+        with transaction.atomic():
+            feedback.save()
+    except IntegrityError:  # the same form, sent at the same moment, was stored first
+        return Feedback.objects.get(form_key=form_key)
     from . import tasks  # tasks import this module
 
     transaction.on_commit(lambda: enqueue(tasks.notify_secretariat, feedback.pk))

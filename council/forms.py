@@ -1,6 +1,7 @@
 """The public "Liên hệ – Góp ý" form, with its spam checks (no third-party service)."""
 
 import math
+import secrets
 import time
 
 from django import forms
@@ -21,9 +22,13 @@ def _signer() -> signing.TimestampSigner:
     return signing.TimestampSigner(salt=STAMP_SALT)
 
 
-def fresh_stamp() -> str:
-    """When the form was shown, signed: for the minimum fill time and the form's age."""
-    return _signer().sign(f"{time.time():.3f}")
+def fresh_stamp(*, shown_at: float | None = None) -> str:
+    """When the form was shown, and a random part naming this one showing, signed.
+
+    The time gives the minimum fill time and the form's age; the whole is the key of the
+    message sent with it, so that one form sent twice (a double click) is kept once.
+    """
+    return _signer().sign(f"{time.time() if shown_at is None else shown_at:.3f}:{secrets.token_hex(8)}")
 
 
 def topic_choices() -> list:
@@ -92,7 +97,8 @@ class FeedbackForm(forms.Form):
     def clean_started(self) -> str:
         stamp = self.cleaned_data["started"]
         try:
-            shown_at = float(_signer().unsign(stamp, max_age=settings.FEEDBACK_MAX_AGE_SECONDS))
+            shown = _signer().unsign(stamp, max_age=settings.FEEDBACK_MAX_AGE_SECONDS)
+            shown_at = float(shown.partition(":")[0])
         except signing.SignatureExpired as error:
             self.stamp_usable = False
             raise forms.ValidationError(
@@ -115,7 +121,7 @@ class FeedbackForm(forms.Form):
                 )
                 % {"seconds": max(1, math.ceil(wait))}
             )
-        return stamp
+        return shown  # this showing of the form: the message's key (see submit_feedback)
 
     def clean_topic(self) -> tuple[str, int] | None:
         topic = self.cleaned_data["topic"]

@@ -223,6 +223,10 @@ class Feedback(models.Model):
         help_text=_("Câu hỏi (không kèm tên và địa chỉ thư) và câu trả lời hiện trên trang Hỏi đáp."),
     )
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    # The showing of the form it was sent with (council.forms.fresh_stamp): the same form
+    # sent twice, by a double click or a resent request, is one message. NULL, not "", for
+    # messages without one (made in the admin or a test): unique, and NULLs never clash.
+    form_key = models.CharField(max_length=40, unique=True, null=True, editable=False)  # noqa: DJ001
 
     objects = FeedbackQuerySet.as_manager()
 

@@ -228,6 +228,7 @@ class FeedbackView(FormView):
             subject=data["subject"],
             message=data["message"],
             topic=data["topic"],
+            form_key=data["started"],
         )
         messages.success(
             self.request,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import http.cookiejar
 import re
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -102,3 +103,24 @@ def _send(opener, request) -> Answer:
             return Answer(response.status, response.read(), dict(response.headers))
     except urllib.error.HTTPError as error:
         return Answer(error.code, error.read(), dict(error.headers))
+
+
+def at_once(count: int, work) -> list:
+    """`work(i)` in `count` threads released together; each result, or the exception raised."""
+    barrier = threading.Barrier(count, timeout=60)
+    outcomes: list = [None] * count
+
+    def target(index: int) -> None:
+        try:
+            barrier.wait()
+            outcomes[index] = work(index)
+        except Exception as error:
+            outcomes[index] = error
+
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads)
+    return outcomes

@@ -34,7 +34,7 @@ def _feedback_settings(settings):
 
 
 def stamp(seconds_ago: float = 10) -> str:
-    return feedback_forms._signer().sign(f"{time.time() - seconds_ago:.3f}")
+    return feedback_forms.fresh_stamp(shown_at=time.time() - seconds_ago)
 
 
 def post(client, **changes):

@@ -4,7 +4,6 @@ The server runs in processes of its own (2 workers of 8 threads each), so the
 votes race on the database exactly as they do in production.
 """
 
-import threading
 from collections import Counter
 
 import pytest
@@ -12,7 +11,7 @@ import pytest
 from polls.models import Vote
 from polls.results import count_results
 from tests.factories import poll_with_choices
-from tests.live_gunicorn import Browser, gunicorn_on_test_database
+from tests.live_gunicorn import Browser, at_once, gunicorn_on_test_database
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 JSON = {"Accept": "application/json"}
@@ -23,27 +22,6 @@ def server(django_db_setup, django_db_blocker):
     # The clients all come from 127.0.0.1: lift the per-address limit.
     with django_db_blocker.unblock(), gunicorn_on_test_database(POLLS_VOTES_PER_MINUTE="1000000") as server:
         yield server
-
-
-def at_once(count: int, work) -> list:
-    """`work(i)` in `count` threads released together; each result, or the exception raised."""
-    barrier = threading.Barrier(count, timeout=60)
-    outcomes: list = [None] * count
-
-    def target(index: int) -> None:
-        try:
-            barrier.wait()
-            outcomes[index] = work(index)
-        except Exception as error:
-            outcomes[index] = error
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
 
 
 def test_64_first_votes_from_one_new_browser_count_once(server):

@@ -25,6 +25,7 @@ from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from modeltranslation.fields import TranslationFieldDescriptor
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
@@ -266,10 +267,12 @@ class ContentAdmin(CompareVersionAdmin):
         current = self.model._base_manager.filter(pk=unquote(object_id)).first()
         if current is not None:
             # What the form does not edit (a view count, the sidebar's poll) stays as it is now.
+            # A translated field's own column (`title`) is not edited but follows `title_vi`, which is.
             request._live_values = {
                 field.name: (field.attname, field.value_from_object(current))
                 for field in self.model._meta.concrete_fields
                 if not field.primary_key
+                and not isinstance(self.model.__dict__.get(field.name), TranslationFieldDescriptor)
             }
         return super().revision_view(
             request, object_id, version_id, {"title": title, **(extra_context or {})}

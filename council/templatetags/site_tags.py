@@ -5,6 +5,7 @@ from functools import lru_cache
 from django import template
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -91,10 +92,11 @@ def language_versions(context) -> list[dict[str, str]]:
     return i18n.language_versions(context["request"])
 
 
-@register.filter
-def shown_in(record, field: str) -> str:
-    """The language `record.<field>` is shown in on this page (for its `lang` attribute)."""
-    return translated.shown_language(record, field)
+@register.simple_tag
+def lang_of(record, field: str) -> str:
+    """` lang="vi"` inside the tag showing `record.<field>` when that text is not in the page's language."""
+    shown = translated.shown_language(record, field)
+    return format_html(' lang="{}"', shown) if shown != get_language() else ""
 
 
 @register.inclusion_tag("includes/_untranslated.html")

@@ -112,8 +112,8 @@ def test_council_page_shows_when_it_was_last_changed_in_the_admin(admin_client, 
         {
             **version_token(admin_client, url),
             "url": "/gioi-thieu/",
-            "title": "Giới thiệu",
-            "content": "<p>Mới</p>",
+            "title_vi": "Giới thiệu",
+            "content_vi": "<p>Mới</p>",
             "sites": [Site.objects.get_current().pk],
         },
     )

@@ -57,7 +57,7 @@ def test_two_saves_of_one_stale_pair_at_the_same_moment_one_wins_one_is_refused(
         finally:
             connection.close()
 
-    first = threading.Thread(target=post, args=(0, {"title": "Tiêu đề của thẻ 1"}))
+    first = threading.Thread(target=post, args=(0, {"title_vi": "Tiêu đề của thẻ 1"}))
     first.start()
     assert first_saving.wait(timeout=10)
     second = threading.Thread(target=post, args=(1, {"cover_caption": "Chú thích của thẻ 2"}))

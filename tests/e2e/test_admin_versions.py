@@ -20,7 +20,7 @@ def test_second_tab_is_refused_and_the_first_version_is_restored(live_server, pa
     tab2 = page.context.new_page()
     tab2.goto(change)
 
-    page.fill("#id_title", "Hội nghị CIO miền Trung – Tây Nguyên 2017")
+    page.fill("#id_title_vi", "Hội nghị CIO miền Trung – Tây Nguyên 2017")
     page.click("input[name=_save]")
     page.locator(".messagelist .success").wait_for()
 
@@ -52,7 +52,7 @@ def test_second_tab_is_refused_and_the_first_version_is_restored(live_server, pa
     screenshot("admin-versions-compare")
     page.get_by_role("link", name="Về lịch sử").first.click()
     page.locator(f'#change-history a[href*="/admin/council/article/{article.pk}/history/"]').last.click()
-    assert page.input_value("#id_title") == "Hội nghị CIO miền Trung 2017"
+    assert page.input_value("#id_title_vi") == "Hội nghị CIO miền Trung 2017"
     screenshot("admin-versions-restore-form")
     page.click("input[name=_save]")
     page.locator(".messagelist .success").wait_for()

@@ -117,6 +117,11 @@ class VersionTokenForm(forms.ModelForm):
         return cleaned
 
 
+def _translated_originals(model) -> set[str]:
+    """A translated field's own column (`title`): it follows `title_vi`, which the form edits."""
+    return {name for name, value in vars(model).items() if isinstance(value, TranslationFieldDescriptor)}
+
+
 def _shown(value: str) -> str:
     return Truncator(strip_tags(value).strip()).chars(60) or "–"
 
@@ -228,8 +233,13 @@ class ContentAdmin(CompareVersionAdmin):
 
     @property
     def compare_exclude(self) -> list[str]:
-        # Times the database sets on every save are no one's edit: left out of comparisons.
-        return [field.name for field in self.model._meta.concrete_fields if getattr(field, "auto_now", False)]
+        # Times the database sets on every save are no one's edit, and a translated field's own
+        # column repeats its Vietnamese version: left out of comparisons.
+        return [
+            field.name
+            for field in self.model._meta.concrete_fields
+            if getattr(field, "auto_now", False) or field.name in _translated_originals(self.model)
+        ]
 
     def snapshot(self, request, obj, form_fields) -> dict:
         """The saved values of `obj` that the form edits, and of its inlines' rows."""
@@ -267,12 +277,10 @@ class ContentAdmin(CompareVersionAdmin):
         current = self.model._base_manager.filter(pk=unquote(object_id)).first()
         if current is not None:
             # What the form does not edit (a view count, the sidebar's poll) stays as it is now.
-            # A translated field's own column (`title`) is not edited but follows `title_vi`, which is.
             request._live_values = {
                 field.name: (field.attname, field.value_from_object(current))
                 for field in self.model._meta.concrete_fields
-                if not field.primary_key
-                and not isinstance(self.model.__dict__.get(field.name), TranslationFieldDescriptor)
+                if not field.primary_key and field.name not in _translated_originals(self.model)
             }
         return super().revision_view(
             request, object_id, version_id, {"title": title, **(extra_context or {})}

@@ -204,7 +204,7 @@ def test_secretary_writes_previews_publishes_edits_in_two_tabs_and_restores_an_a
     tab2.click("input[name=_save]")
     refusal = tab2.locator(".errorlist.nonfield")
     expect(refusal).to_contain_text("Chưa lưu: trang này đã được sửa ở nơi khác")
-    expect(refusal).to_contain_text(f"tiêu đề: “{TITLE}” → “{TITLE} tại Gia Lai”")
+    expect(refusal).to_contain_text(f"tiêu đề (tiếng Việt): “{TITLE}” → “{TITLE} tại Gia Lai”")
     expect(tab2.locator("#id_cover_caption")).to_have_value("Toàn cảnh hội trường")
     expect(tab2.locator(".field-cover .file-upload a")).to_have_text("hoi-truong.jpg")  # not its storage path
     shot(tab2, 7, "second-tab-refused")

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import migrations
 from django.db.models import F, Value
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 
 def _own_text(record, field: str, language: str) -> str:
@@ -93,8 +94,6 @@ def keep_originals_vietnamese() -> None:
 
 def english_fieldset(*names: str) -> tuple:
     """The admin's fieldset of the English versions of `names`, after the Vietnamese ones."""
-    from django.utils.translation import gettext_lazy as _
-
     return (
         _("Bản tiếng Anh (không bắt buộc)"),
         {

@@ -15,11 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_prose_editor.fields import ProseEditorFormField
+from modeltranslation.admin import TranslationAdmin
 
 from . import counter, feedback
 from .models import EDITOR_EXTENSIONS, Article, Category, DailyVisits, Feedback, touch_page
 from .shared.kept_uploads import IMAGE_LIMITS, KeptFileInput, UploadsAdminMixin
 from .shared.sanitize import clean_html
+from .shared.translated import english_fieldset, fields_of
 from .shared.uploads import clean_image_field, store_image
 from .shared.versioning import ContentAdmin, StaleFormGuard
 
@@ -82,13 +84,13 @@ class CleanEditorField(ProseEditorFormField):
 class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
-        field_classes = {"body": CleanEditorField}
+        # Both languages' bodies (council/translation.py) through the same editor and sanitiser.
+        field_classes = dict.fromkeys(fields_of("body"), CleanEditorField)
         fields = [
-            "title",
+            *fields_of("title"),
             "slug",
             "category",
-            "summary",
-            "body",
+            *fields_of("summary", "body"),
             "cover",
             "cover_framing",
             "cover_caption",
@@ -126,7 +128,7 @@ class BodyImageForm(forms.Form):
 
 
 @admin.register(Article)
-class ArticleAdmin(UploadsAdminMixin, ContentAdmin):
+class ArticleAdmin(UploadsAdminMixin, TranslationAdmin, ContentAdmin):
     form = ArticleAdminForm
     list_display = ["title", "category", "status", "published_at", "is_public_now", "view_count"]
     list_select_related = ["category"]
@@ -137,7 +139,8 @@ class ArticleAdmin(UploadsAdminMixin, ContentAdmin):
     autocomplete_fields = ["meeting", "provinces"]
     readonly_fields = ["view_count"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "category", "summary", "body"]}),
+        (None, {"fields": ["title_vi", "slug", "category", "summary_vi", "body_vi"]}),
+        english_fieldset("title", "summary", "body"),
         (_("Ảnh đại diện"), {"fields": ["cover", "cover_framing", "cover_caption", "cover_credit"]}),
         (_("Nguồn"), {"fields": ["author", "source_name", "source_url"]}),
         (_("Xuất bản"), {"fields": ["status", "published_at", "view_count"]}),
@@ -214,20 +217,28 @@ class CategoryAdmin(ContentAdmin):
     search_fields = ["name"]
 
 
-class FlatPageAdminForm(FlatpageForm):
-    """The council's own pages: the same editor as the news, and the same sanitiser."""
+def page_editor(label) -> CleanEditorField:
+    return CleanEditorField(label=label, extensions=EDITOR_EXTENSIONS, sanitize=clean_html, required=False)
 
-    content = CleanEditorField(
-        label=_("nội dung"), extensions=EDITOR_EXTENSIONS, sanitize=clean_html, required=False
-    )
+
+class FlatPageAdminForm(FlatpageForm):
+    """The council's own pages, in both languages: the same editor as the news, and the same sanitiser."""
+
+    content_vi = page_editor(_("nội dung (tiếng Việt)"))
+    content_en = page_editor(_("nội dung (tiếng Anh)"))
 
 
 admin.site.unregister(FlatPage)
 
 
 @admin.register(FlatPage)
-class CouncilFlatPageAdmin(ContentAdmin, FlatPageAdmin):
+class CouncilFlatPageAdmin(TranslationAdmin, ContentAdmin, FlatPageAdmin):
     form = FlatPageAdminForm
+    fieldsets = [
+        (None, {"fields": ["url", "title_vi", "content_vi", "sites"]}),
+        english_fieldset("title", "content"),
+        *FlatPageAdmin.fieldsets[1:],
+    ]
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)

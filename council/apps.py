@@ -8,7 +8,7 @@ class CouncilConfig(AppConfig):
     verbose_name = _("Trang và tin tức")
 
     def ready(self) -> None:
-        from .shared import permissions, shells
+        from .shared import permissions, shells, translated
 
         # After every migrate, once all apps' permissions exist (this app is
         # installed last), keep the secretariat group's permissions complete.
@@ -17,3 +17,6 @@ class CouncilConfig(AppConfig):
         # A save of anything shown on public pages makes the cached page shells stale.
         for name, signal in {"save": post_save, "delete": post_delete, "m2m": m2m_changed}.items():
             signal.connect(shells.content_changed, dispatch_uid=f"council-shells-{name}")
+
+        # English versions (translation.py of each app): the Vietnamese stays in the original columns.
+        translated.keep_originals_vietnamese()

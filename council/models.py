@@ -13,6 +13,7 @@ from members.models import Province
 from .shared.privatemedia import PrivateUpload
 from .shared.sanitize import clean_html
 from .shared.textsearch import SearchIndexed, SearchIndexedQuerySet
+from .shared.translated import fields_of
 from .shared.uploads import validate_image
 
 # What the editor offers; the sanitiser (council.shared.sanitize) decides what is kept.
@@ -70,10 +71,11 @@ class ArticleQuerySet(SearchIndexedQuerySet):
 class Article(SearchIndexed):
     """A news article about the council, its meetings and related events."""
 
+    # Both languages' texts: a search in English finds the English versions.
     SEARCH_FIELDS = {
-        "A": ["title"],
-        "B": ["summary"],
-        "C": ["body", "source_name", "meeting__host_province__name"],
+        "A": fields_of("title"),
+        "B": fields_of("summary"),
+        "C": [*fields_of("body"), "source_name", "meeting__host_province__name"],
     }
 
     class Status(models.TextChoices):

@@ -215,7 +215,8 @@ def _folded(queryset, model, query: Query):
         if not matches(haystack, query):
             continue
         hits = sum(haystack.count(word) for group in query.required for word in group)
-        title_match = contains(words(_value(row, model.SEARCH_FIELDS["A"][0])), query.whole_phrase)
+        titles = [words(_value(row, path)) for path in model.SEARCH_FIELDS["A"]]
+        title_match = any(contains(title, query.whole_phrase) for title in titles)
         rows.append((row, hits / (len(haystack) + 1) * 100, title_match))
     return rows
 

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -69,6 +70,8 @@ CSRF_TRUSTED_ORIGINS = _read("DJANGO_CSRF_TRUSTED_ORIGINS", env.list, default=[]
 SITE_URL = _read("SITE_URL", env.url, default="http://127.0.0.1:8000").geturl().rstrip("/")
 
 INSTALLED_APPS = [
+    # English versions of content beside the Vietnamese; it must come before the admin.
+    "modeltranslation",
     # django.contrib.admin, with the site that asks staff for a one-time code.
     "council.admin_apps.CouncilAdminConfig",
     "django.contrib.auth",
@@ -110,7 +113,7 @@ MIDDLEWARE = [
     # PostgreSQL down: the maintenance page (503), static files still served above.
     "council.middleware.DatabaseDownMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "council.i18n.ChosenLanguageMiddleware",
+    "council.i18n.UrlLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -401,6 +404,21 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("Tiếng Anh"))]
+# English content (django-modeltranslation): `title` is stored as `title_vi` and `title_en`;
+# reading it gives the page's language, else the Vietnamese, so nothing shows blank.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "vi"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("vi",)
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = "vi"
+
+
+def _labelled_by_language(name, lang):
+    """The admin's label of a field's version: "tiêu đề (tiếng Anh)"."""
+    return format_lazy("{} ({})", name, _("tiếng Anh") if lang == "en" else _("tiếng Việt"))
+
+
+MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = _labelled_by_language
+# The flat pages' English columns: Django's own app keeps its migrations in site-packages.
+MIGRATION_MODULES = {"flatpages": "council.flatpages_migrations"}
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True

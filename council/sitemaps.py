@@ -10,7 +10,15 @@ from members.models import Member
 from .models import Article
 
 
-class ArticleSitemap(Sitemap):
+class BothLanguages(Sitemap):
+    """Each page listed at its Vietnamese and its English address, each naming the other (hreflang)."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class ArticleSitemap(BothLanguages):
     changefreq = "weekly"
 
     def items(self):
@@ -20,7 +28,7 @@ class ArticleSitemap(Sitemap):
         return item.updated_at
 
 
-class MeetingSitemap(Sitemap):
+class MeetingSitemap(BothLanguages):
     def items(self):
         return Meeting.objects.public()
 
@@ -28,12 +36,12 @@ class MeetingSitemap(Sitemap):
         return item.updated_at
 
 
-class AgreementSitemap(Sitemap):
+class AgreementSitemap(BothLanguages):
     def items(self):
         return Agreement.objects.filter(published=True)
 
 
-class SectionSitemap(Sitemap):
+class SectionSitemap(BothLanguages):
     """The site's own pages that are no database rows."""
 
     def items(self) -> list[str]:
@@ -43,7 +51,7 @@ class SectionSitemap(Sitemap):
         return reverse(item)
 
 
-class MemberSitemap(Sitemap):
+class MemberSitemap(BothLanguages):
     def items(self):
         return Member.objects.filter(memberships__isnull=False).distinct()
 

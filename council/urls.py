@@ -1,6 +1,7 @@
 """The site's URLs: the public pages, the admin, accounts and machine endpoints."""
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
@@ -14,16 +15,21 @@ admin.site.site_header = _("Hội đồng Giám đốc CNTT miền Trung – Tâ
 admin.site.site_title = _("Quản trị Hội đồng")
 admin.site.index_title = _("Quản trị nội dung")
 
+# Machine endpoints and the admin: one address each, the admin always in Vietnamese.
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
     path("healthz", health.healthz, name="healthz"),
-    path("tim-kiem/", views.SearchView.as_view(), name="search"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
+    path("bench/hello", health.hello, name="hello"),
+    path("admin/", admin.site.urls),
+]
+
+# The public pages: Vietnamese at the root, English under /en/ (council.i18n.UrlLanguageMiddleware).
+urlpatterns += i18n_patterns(
+    path("", views.HomeView.as_view(), name="home"),
+    path("tim-kiem/", views.SearchView.as_view(), name="search"),
     path("phien-hop/rss/", feeds.MeetingsFeed(), name="meetings_rss"),
     path("phien-hop/atom/", feeds.MeetingsAtom(), name="meetings_atom"),
-    path("bench/hello", health.hello, name="hello"),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("gioi-thieu/", views.FlatPageView.as_view(), {"url": "/gioi-thieu/"}, name="about"),
     path("quy-che-hoat-dong/", views.FlatPageView.as_view(), {"url": "/quy-che-hoat-dong/"}, name="charter"),
     path("lien-he/", views.FlatPageView.as_view(), {"url": "/lien-he/"}, name="contact"),
@@ -36,8 +42,8 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("binh-chon/", include("polls.urls")),
     path("tai-khoan/", include("members.account_urls")),
-    path("admin/", admin.site.urls),
-]
+    prefix_default_language=False,
+)
 
 # Always Django's, never the web server's: the view checks publication.
 urlpatterns += [path("media/private/<path:path>", media.private_media, name="private_media")]

@@ -151,9 +151,10 @@ class _FlatPage(TemplateView):
             return redirect_to_login(request.path)
         # The title is plain text (the template escapes it); the content is HTML from the
         # admin's editor, sanitised on save and again here, for rows written any other way.
-        page.content = mark_safe(clean_html(page.content))
+        # Not assigned back to the page: `content` is translated, an assignment would make its English.
+        content = mark_safe(clean_html(page.content))
         self.page = page
-        return self.render_to_response(self.get_context_data(flatpage=page))
+        return self.render_to_response(self.get_context_data(flatpage=page, content=content))
 
     def get_template_names(self) -> list[str]:
         return [name for name in (self.page.template_name, "flatpages/default.html") if name]

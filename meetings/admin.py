@@ -2,10 +2,12 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 from sorl.thumbnail import get_thumbnail
 
 from council.shared.kept_uploads import UploadsAdminMixin
 from council.shared.textsearch import refresh_citing_search_vectors
+from council.shared.translated import english_fieldset
 from council.shared.versioning import ContentAdmin
 
 from . import services
@@ -70,7 +72,7 @@ class FollowUpInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(UploadsAdminMixin, ContentAdmin):
+class MeetingAdmin(UploadsAdminMixin, TranslationAdmin, ContentAdmin):
     form = MeetingAdminForm
     list_display = ["title", "year", "starts_at", "host_province", "status", "public_link"]
     list_select_related = ["host_province"]
@@ -80,12 +82,13 @@ class MeetingAdmin(UploadsAdminMixin, ContentAdmin):
     autocomplete_fields = ["host_province", "chair", "next_host"]
     prepopulated_fields = {"slug": ["title"]}
     fieldsets = [
-        (None, {"fields": ["title", "slug", ("year", "status")]}),
+        (None, {"fields": ["title_vi", "slug", ("year", "status")]}),
         (
             _("Thời gian, địa điểm"),
             {"fields": [("starts_at", "ends_at"), ("host_province", "venue"), "chair", "next_host"]},
         ),
-        (_("Nội dung"), {"fields": ["summary", "body"]}),
+        (_("Nội dung"), {"fields": ["summary_vi", "body"]}),
+        english_fieldset("title", "summary"),
         (_("Ảnh"), {"fields": ["new_photos", "new_photos_credit"]}),
     ]
     inlines = [
@@ -164,7 +167,7 @@ class DocumentAdmin(UploadsAdminMixin, ContentAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(UploadsAdminMixin, ContentAdmin):
+class AgreementAdmin(UploadsAdminMixin, TranslationAdmin, ContentAdmin):
     list_display = ["title", "signed_on", "meeting", "valid_until", "published"]
     list_select_related = ["meeting"]
     list_filter = ["published", "signed_on"]
@@ -172,6 +175,24 @@ class AgreementAdmin(UploadsAdminMixin, ContentAdmin):
     autocomplete_fields = ["parties", "meeting"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "signed_on"
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "title_vi",
+                    "slug",
+                    "parties",
+                    ("signed_on", "valid_until"),
+                    "meeting",
+                    "summary_vi",
+                    "document",
+                    "published",
+                ]
+            },
+        ),
+        english_fieldset("title", "summary"),
+    ]
 
 
 from . import notice_admin  # noqa: E402, F401  registers NoticeAdmin and DeliveryAdmin

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from council.shared.kept_uploads import IMAGE_LIMITS, KeptMultipleFileInput
+from council.shared.translated import fields_of
 from council.shared.uploads import clean_image_field, validate_image
 
 from .models import Meeting, Photo
@@ -39,7 +40,7 @@ class MeetingAdminForm(forms.ModelForm):
     class Meta:
         model = Meeting
         fields = [
-            "title",
+            *fields_of("title"),
             "slug",
             "year",
             "status",
@@ -49,7 +50,7 @@ class MeetingAdminForm(forms.ModelForm):
             "venue",
             "chair",
             "next_host",
-            "summary",
+            *fields_of("summary"),
             "body",
         ]
 

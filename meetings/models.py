@@ -14,6 +14,7 @@ from council.shared.documents import validate_document
 from council.shared.privatemedia import PrivateUpload
 from council.shared.text import vietnamese_slug
 from council.shared.textsearch import SearchIndexed, SearchIndexedQuerySet
+from council.shared.translated import fields_of
 from council.shared.uploads import validate_image
 from members.models import Member, Province
 
@@ -52,7 +53,12 @@ class MeetingQuerySet(SearchIndexedQuerySet):
 class Meeting(SearchIndexed):
     """An annual meeting of the council."""
 
-    SEARCH_FIELDS = {"A": ["title"], "B": ["summary", "venue", "host_province__name"], "C": ["body"]}
+    # Both languages' texts (meetings/translation.py): a search in English finds the English versions.
+    SEARCH_FIELDS = {
+        "A": fields_of("title"),
+        "B": [*fields_of("summary"), "venue", "host_province__name"],
+        "C": ["body"],
+    }
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Bản nháp")
@@ -198,7 +204,11 @@ class DocumentQuerySet(SearchIndexedQuerySet):
 class Document(SearchIndexed):
     """A report, minutes or other file of a meeting."""
 
-    SEARCH_FIELDS = {"A": ["title"], "B": ["number", "meeting__title"], "C": ["text"]}
+    SEARCH_FIELDS = {
+        "A": ["title"],
+        "B": ["number", *(f"meeting__{name}" for name in fields_of("title"))],
+        "C": ["text"],
+    }
 
     class Kind(models.TextChoices):
         REPORT = "report", _("Báo cáo")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from council.shared.documents import validate_document
 from council.shared.privatemedia import PrivateUpload
 from council.shared.textsearch import SearchIndexed, SearchIndexedQuerySet
+from council.shared.translated import fields_of
 from members.models import Organisation
 
 from .models import Meeting
@@ -81,7 +82,7 @@ class FollowUp(models.Model):
 class Agreement(SearchIndexed):
     """A cooperation agreement signed between organisations, often at a meeting."""
 
-    SEARCH_FIELDS = {"A": ["title"], "B": ["summary"]}
+    SEARCH_FIELDS = {"A": fields_of("title"), "B": fields_of("summary")}
 
     title = models.CharField(_("tên thỏa thuận"), max_length=255)
     slug = models.SlugField(_("đường dẫn"), max_length=255, unique=True)

@@ -93,7 +93,8 @@ class VisibleText(HTMLParser):
     """What a reader sees or hears: text, titles, labels, placeholders, button values."""
 
     ATTRIBUTES = ("title", "aria-label", "placeholder", "alt")
-    HIDDEN = {"script", "style", "template"}
+    # A text area holds what the secretariat wrote (English versions among it), not the admin's words.
+    HIDDEN = {"script", "style", "template", "textarea"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)

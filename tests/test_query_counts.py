@@ -82,6 +82,15 @@ def public_pages() -> list[str]:
     ]
 
 
+# Machine files with one address for both languages; every other public page also lives under /en/.
+ONE_ADDRESS = ("/sitemap.xml", "/robots.txt")
+
+
+def in_english(path: str) -> str:
+    """The English address of the public page at `path` (the Vietnamese one)."""
+    return path if path in ONE_ADDRESS else f"/en{path}"
+
+
 def queries_of(client, path: str) -> int:
     """Queries of one request on a cold cache (page shells, the poll, the counter all dropped)."""
     cache.clear()

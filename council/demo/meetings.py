@@ -152,6 +152,12 @@ def load() -> None:
                 "Hội đồng là Giám đốc Sở Thông tin và Truyền thông 13 tỉnh, thành phố và các thành viên Tổ giúp việc.\n\n"
                 "Phiên họp năm 2018 được tổ chức tại tỉnh Gia Lai."
             ),
+            "title_en": "2017 meeting of the council of IT directors of the Central and Central Highlands region",
+            "summary_en": (
+                "The council's regular meeting for 2017, chaired by Phan Ngọc Thọ, Vice-Chair of the council. "
+                "It discussed smart cities, online public services at levels 3 and 4, digital signatures and "
+                "information security."
+            ),
         },
     )
     members = {m.slug: m for m in Member.objects.all()}
@@ -198,6 +204,11 @@ def load() -> None:
             "meeting": meeting,
             "summary": "Tăng cường hợp tác giữa các cơ quan, đơn vị, tạo sự kết nối bền vững trong việc triển khai "
             "công nghệ thông tin; ký kết tại phiên họp Hội đồng năm 2017.",
+            "title_en": "Cooperation agreement between the Viet – Han Friendship College of Information "
+            "Technology and the Departments of Information and Communications of Quảng Bình, Quảng Trị "
+            "and Thừa Thiên Huế",
+            "summary_en": "Closer cooperation between the agencies and units, and lasting links in deploying "
+            "information technology; signed at the council's 2017 meeting.",
         },
     )
     parties = Organisation.objects.filter(

@@ -31,6 +31,29 @@ def _paragraphs(lines: list[str]) -> str:
     return clean_html("".join(html))
 
 
+# The council's own report in English; the ICTNews article stays Vietnamese only (shown with a note on /en/).
+COUNCIL_ARTICLE_IN_ENGLISH = {
+    "title_en": "The council of IT directors of the Central and Central Highlands region meets for 2017",
+    "summary_en": (
+        "On 12 August 2017, in Quảng Bình, the council of IT directors of state agencies of the "
+        "Central and Central Highlands provinces and cities held its regular meeting for 2017."
+    ),
+    "body_en": clean_html(
+        "<p>On 12 August 2017, in Quảng Bình, the council of IT directors of state agencies of the "
+        "centrally governed provinces and cities of the Central and Central Highlands region held its "
+        "regular meeting for 2017. Phan Ngọc Thọ, Vice-Chair of the council and Standing Vice-Chair of "
+        "the People's Committee of Thừa Thiên Huế, chaired the meeting.</p>"
+        "<p>Attending were Nguyễn Tiến Hoàng, Vice-Chair of the People's Committee of Quảng Bình; "
+        "Phạm Văn Hải, Deputy Director General of the Authority of Information Technology Application "
+        "of the Ministry of Information and Communications; the directors of the region's Departments "
+        "of Information and Communications, members of the council; and the council's secretariat.</p>"
+        "<p>Lê Sỹ Minh, Director of the Department of Information and Communications of Thừa Thiên Huế, "
+        "presented the report on carrying out Notice No. 08/HĐCNTT, which concluded the council's "
+        "2016 meeting.</p>"
+    ),
+}
+
+
 def council_article() -> dict:
     lines = [
         ln.strip()
@@ -44,6 +67,7 @@ def council_article() -> dict:
         "summary": summary,
         "body": _paragraphs(lines[2:author_at]),
         "author": "Đinh Thị Thanh Vân",
+        **COUNCIL_ARTICLE_IN_ENGLISH,
         "category": "tin-hoi-dong",
         "published_at": datetime.datetime(2017, 8, 12, 17, 0, tzinfo=TZ),
     }

@@ -31,6 +31,19 @@ PAGES = {
     ),
 }
 
+# The English versions the demo has (the others show in Vietnamese on /en/, with a note).
+PAGES_IN_ENGLISH = {
+    "/gioi-thieu/": (
+        "About the council",
+        "<p>The council of IT directors of state agencies of the centrally governed provinces and "
+        "cities of the Central and Central Highlands region (region 2) is the forum of the directors "
+        "of the region's Departments of Information and Communications.</p>"
+        "<p>The council meets once a year, in each province in turn, to share experience in "
+        "deploying information technology, to gather the difficulties met, and to make "
+        "recommendations to the central ministries and agencies.</p>",
+    ),
+}
+
 
 def load() -> None:
     domain = urlsplit(settings.SITE_URL).netloc
@@ -38,6 +51,10 @@ def load() -> None:
         pk=settings.SITE_ID, defaults={"domain": domain, "name": "Hội đồng Giám đốc CNTT"}
     )
     for url, (title, content) in PAGES.items():
-        page, _ = FlatPage.objects.update_or_create(url=url, defaults={"title": title, "content": content})
+        title_en, content_en = PAGES_IN_ENGLISH.get(url, ("", ""))
+        page, _ = FlatPage.objects.update_or_create(
+            url=url,
+            defaults={"title": title, "content": content, "title_en": title_en, "content_en": content_en},
+        )
         page.sites.add(site)
         touch_page(page)

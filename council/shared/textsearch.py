@@ -23,6 +23,7 @@ What a query means (a subset of the web search syntax):
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import connection, models
 from django.db.models import Value
@@ -157,6 +158,10 @@ def _touches(model, names) -> bool:
     if connection.vendor != "postgresql":
         return False
     searched = {path.split("__", 1)[0] for group in model.SEARCH_FIELDS.values() for path in group}
+    # A translated field is searched through its languages' columns (`title_vi`, `title_en`):
+    # a write that names the field itself (`update(title=...)`) touches them.
+    languages = {code for code, _name in settings.LANGUAGES}
+    searched |= {head for head, _, code in (name.rpartition("_") for name in searched) if code in languages}
     return bool(searched & {name.removesuffix("_id") for name in names})
 
 

@@ -26,6 +26,7 @@ from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from modeltranslation.fields import TranslationFieldDescriptor
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
@@ -115,6 +116,11 @@ class VersionTokenForm(forms.ModelForm):
                 code="stale",
             )
         return cleaned
+
+
+def _translated_originals(model) -> set[str]:
+    """A translated field's own column (`title`): it follows `title_vi`, which the form edits."""
+    return {name for name, value in vars(model).items() if isinstance(value, TranslationFieldDescriptor)}
 
 
 def _shown(value: str) -> str:
@@ -272,8 +278,13 @@ class ContentAdmin(StaleFormGuard, CompareVersionAdmin):
 
     @property
     def compare_exclude(self) -> list[str]:
-        # Times the database sets on every save are no one's edit: left out of comparisons.
-        return [field.name for field in self.model._meta.concrete_fields if getattr(field, "auto_now", False)]
+        # Times the database sets on every save are no one's edit, and a translated field's own
+        # column repeats its Vietnamese version: left out of comparisons.
+        return [
+            field.name
+            for field in self.model._meta.concrete_fields
+            if getattr(field, "auto_now", False) or field.name in _translated_originals(self.model)
+        ]
 
     # django-reversion finds a version by its id alone: here it must be one of this admin's model.
     def revision_view(self, request, object_id, version_id, extra_context=None):
@@ -287,7 +298,7 @@ class ContentAdmin(StaleFormGuard, CompareVersionAdmin):
             request._live_values = {
                 field.name: (field.attname, field.value_from_object(current))
                 for field in self.model._meta.concrete_fields
-                if not field.primary_key
+                if not field.primary_key and field.name not in _translated_originals(self.model)
             }
         return super().revision_view(
             request, object_id, version_id, {"title": title, **(extra_context or {})}

@@ -5,11 +5,13 @@ from functools import lru_cache
 from django import template
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from council.shared import shells
+from council import i18n
+from council.shared import shells, translated
 from council.shared.sanitize import clean_html
 
 register = template.Library()
@@ -26,14 +28,17 @@ NAVIGATION = [
 ]
 
 
-@lru_cache(maxsize=1)
-def _urls() -> list[str]:
+@lru_cache(maxsize=4)
+def _urls(language: str) -> list[str]:
+    # Reversed in `language`: the English addresses carry the /en/ prefix.
     return [reverse(name) for name, _label, _exact in NAVIGATION]
 
 
 def active_item(path: str) -> int | None:
     """Which navigation item the page at `path` belongs to, if any."""
-    for index, (url, (_name, _label, exact)) in enumerate(zip(_urls(), NAVIGATION, strict=True)):
+    for index, (url, (_name, _label, exact)) in enumerate(
+        zip(_urls(get_language()), NAVIGATION, strict=True)
+    ):
         if path == url or (not exact and path.startswith(url)):
             return index
     return None
@@ -45,7 +50,7 @@ def _render_navigation(language: str, active: int | None) -> SafeString:
     # (language, current item) pair once. It carries no per-visitor state.
     items = [
         {"url": url, "label": label, "active": index == active}
-        for index, (url, (_name, label, _exact)) in enumerate(zip(_urls(), NAVIGATION, strict=True))
+        for index, (url, (_name, label, _exact)) in enumerate(zip(_urls(language), NAVIGATION, strict=True))
     ]
     return render_to_string("includes/_navigation.html", {"items": items})
 
@@ -79,3 +84,22 @@ def per_visitor(context, template_name: str, guests_alike: bool = False) -> Safe
 def sanitized(html: str) -> SafeString:
     """Staff-written HTML through the allow-list: cleaned on save, and again where it is shown."""
     return SafeString(clean_html(html))
+
+
+@register.simple_tag(takes_context=True)
+def language_versions(context) -> list[dict[str, str]]:
+    """This page in every language (the switch and the hreflang links): code, name, absolute URL."""
+    return i18n.language_versions(context["request"])
+
+
+@register.simple_tag
+def lang_of(record, field: str) -> str:
+    """` lang="vi"` inside the tag showing `record.<field>` when that text is not in the page's language."""
+    shown = translated.shown_language(record, field)
+    return format_html(' lang="{}"', shown) if shown != get_language() else ""
+
+
+@register.inclusion_tag("includes/_untranslated.html")
+def untranslated_note(record, fields: str = "title") -> dict:
+    """On a page not in Vietnamese, a note when `record` has no version in its language for `fields`."""
+    return {"missing": translated.lacks_translation(record, *fields.split(","))}

@@ -16,9 +16,9 @@ def test_admin_saves_an_article_clean(client):
     client.post(
         reverse("admin:council_article_add"),
         {
-            "title": "Tin có mã độc",
+            "title_vi": "Tin có mã độc",
             "slug": "tin-co-ma-doc",
-            "body": '<p>Nội dung<script>alert(1)</script></p><img src="/x.png" onerror="alert(2)">',
+            "body_vi": '<p>Nội dung<script>alert(1)</script></p><img src="/x.png" onerror="alert(2)">',
             "status": "published",
             "cover_framing": "noop",
             "published_at_0": now.strftime("%d/%m/%Y"),

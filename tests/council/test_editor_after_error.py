@@ -22,22 +22,24 @@ def test_an_article_refused_for_its_slug_comes_back_with_its_body_cleaned(secret
     response = secretariat.post(
         "/admin/council/article/add/",
         {
-            "title": "Tin trùng",
+            "title_vi": "Tin trùng",
             "slug": "tin-trung",
-            "body": PASTED,
+            "body_vi": PASTED,
             "status": "draft",
             "cover_framing": "fit",
         },
     )
 
     assert response.status_code == 200
-    assert response.context["adminform"].form["body"].value() == "<p>Hội đồng đã họp.</p><p>Kết luận</p>"
+    assert response.context["adminform"].form["body_vi"].value() == "<p>Hội đồng đã họp.</p><p>Kết luận</p>"
 
 
 def test_a_flat_page_refused_comes_back_with_its_content_cleaned(secretariat):
     response = secretariat.post(
-        "/admin/flatpages/flatpage/add/", {"title": "", "url": "/gioi-thieu/", "content": PASTED}
+        "/admin/flatpages/flatpage/add/", {"title_vi": "", "url": "/gioi-thieu/", "content_vi": PASTED}
     )
 
     assert response.status_code == 200
-    assert response.context["adminform"].form["content"].value() == "<p>Hội đồng đã họp.</p><p>Kết luận</p>"
+    assert (
+        response.context["adminform"].form["content_vi"].value() == "<p>Hội đồng đã họp.</p><p>Kết luận</p>"
+    )

@@ -114,7 +114,7 @@ def test_a_changed_inline_row_makes_the_meeting_form_stale(secretariat):
     photo.save()
     meeting.photos.order_by("-pk").first().delete()
 
-    response = secretariat.post(change_url(meeting), stale | {"summary": "Tóm tắt của thẻ cũ"})
+    response = secretariat.post(change_url(meeting), stale | {"summary_vi": "Tóm tắt của thẻ cũ"})
 
     errors = errors_of(response)
     assert REFUSED in errors
@@ -129,11 +129,11 @@ def test_two_tabs_on_one_article_the_second_save_is_refused(secretariat):
     tab1 = form_fields(secretariat.get(change_url(article)).text, "article_form")
     tab2 = form_fields(secretariat.get(change_url(article)).text, "article_form")
 
-    assert secretariat.post(change_url(article), tab1 | {"title": "Tiêu đề mới"}).status_code == 302
+    assert secretariat.post(change_url(article), tab1 | {"title_vi": "Tiêu đề mới"}).status_code == 302
     response = secretariat.post(change_url(article), tab2 | {"cover_caption": "Chú thích mới"})
 
     assert response.status_code == 200
-    assert "tiêu đề: “" in errors_of(response)
+    assert "tiêu đề (tiếng Việt): “" in errors_of(response)
     article.refresh_from_db()
     assert (article.title, article.cover_caption) == ("Tiêu đề mới", tab1["cover_caption"])
 
@@ -143,7 +143,7 @@ def test_a_form_without_its_version_token_is_refused(secretariat):
     data = form_fields(secretariat.get(change_url(article)).text, "article_form")
     del data["version_token"]
 
-    response = secretariat.post(change_url(article), data | {"title": "Không có mã"})
+    response = secretariat.post(change_url(article), data | {"title_vi": "Không có mã"})
 
     assert "thiếu mã phiên bản" in errors_of(response)
     article.refresh_from_db()

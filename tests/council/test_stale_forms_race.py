@@ -33,7 +33,7 @@ def test_two_saves_of_one_stale_pair_at_the_same_moment_one_wins_one_is_refused(
 
     first_answer, second_answer = saves_at_the_same_moment(
         monkeypatch,
-        lambda: tabs[0].post(change_url(article), forms[0] | {"title": "Tiêu đề của thẻ 1"}),
+        lambda: tabs[0].post(change_url(article), forms[0] | {"title_vi": "Tiêu đề của thẻ 1"}),
         lambda: tabs[1].post(change_url(article), forms[1] | {"cover_caption": "Chú thích của thẻ 2"}),
     )
 

@@ -45,8 +45,8 @@ def save_with(client, article, **changes):
 
 def test_each_save_is_a_version_with_who_and_when(client, secretary):
     article = ArticleFactory(title="Bản đầu")
-    save_with(client, article, title="Bản hai")
-    save_with(client, article, title="Bản ba")
+    save_with(client, article, title_vi="Bản hai")
+    save_with(client, article, title_vi="Bản ba")
 
     versions = Version.objects.get_for_object(article)
     assert [v.field_dict["title"] for v in versions] == ["Bản ba", "Bản hai"]
@@ -61,8 +61,8 @@ def test_each_save_is_a_version_with_who_and_when(client, secretary):
 
 def test_two_versions_are_compared(client, secretary):
     article = ArticleFactory(title="Bản đầu")
-    save_with(client, article, title="Hội nghị năm 2017")
-    save_with(client, article, title="Hội nghị năm 2018")
+    save_with(client, article, title_vi="Hội nghị năm 2017")
+    save_with(client, article, title_vi="Hội nghị năm 2018")
     newer, older = Version.objects.get_for_object(article)
 
     page = client.get(url("compare", article.pk), {"version_id1": older.pk, "version_id2": newer.pk})
@@ -78,9 +78,11 @@ def test_an_old_version_is_restored_in_two_clicks(client, secretary):
     article = ArticleFactory(title="Bản đầu", summary="Tóm tắt đầu", category__name="Tin Hội đồng")
     other = CategoryFactory(name="Tin các tỉnh")
     article.provinces.add(province)
-    save_with(client, article, title="Bản đúng")
+    save_with(client, article, title_vi="Bản đúng")
     right_category = article.category
-    save_with(client, article, title="Bản sai", summary="Tóm tắt sai", provinces=[], category=str(other.pk))
+    save_with(
+        client, article, title_vi="Bản sai", summary_vi="Tóm tắt sai", provinces=[], category=str(other.pk)
+    )
     right = Version.objects.get_for_object(article).last()
     Article.objects.filter(pk=article.pk).update(view_count=42)  # readers counted since
 
@@ -181,8 +183,8 @@ def test_a_version_of_another_model_is_not_reverted_through_this_admin(client, s
 
 def test_comparing_needs_the_right_to_see_the_row(client, secretary):
     article = ArticleFactory(title="Bài có lịch sử")
-    save_with(client, article, title="Bản hai")
-    save_with(client, article, title="Bản ba")
+    save_with(client, article, title_vi="Bản hai")
+    save_with(client, article, title_vi="Bản ba")
     newer, older = Version.objects.get_for_object(article)
     compare = {"version_id1": older.pk, "version_id2": newer.pk}
 
@@ -208,8 +210,8 @@ REVERSION_ENGLISH = [
 
 def test_the_version_pages_speak_vietnamese(client, secretary):
     article = ArticleFactory(title="Bài có lịch sử")
-    save_with(client, article, title="Bản hai")
-    save_with(client, article, title="Bản ba")
+    save_with(client, article, title_vi="Bản hai")
+    save_with(client, article, title_vi="Bản ba")
     newer, older = Version.objects.get_for_object(article)
     pages = {
         "history": client.get(url("history", article.pk)),

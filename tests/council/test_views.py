@@ -39,9 +39,13 @@ def test_home_shows_the_vietnamese_shell(client):
     assert "/static/vendor/bootstrap/css/bootstrap.min.css" in page
 
 
-def test_home_switches_to_english(client):
-    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
+def test_home_switches_to_english_by_its_address(client):
+    switch = client.get(reverse("home")).content.decode()
+    response = client.get("/en/")
 
+    assert re.search(
+        r'<a href="http://testserver/en/"\s+class="[^"]*"\s+hreflang="en"\s+lang="en">English</a>', switch
+    )
     assert response.status_code == 200
     assert '<html lang="en">' in response.content.decode()
     assert ">News</a>" in response.content.decode()

@@ -13,7 +13,7 @@ def test_article_editor_loads_without_csp_violations(live_server, page, screensh
 
     log_into_admin(page, live_server.url, secretary)
     page.goto(live_server.url + "/admin/council/article/add/")
-    editor = page.locator(".ProseMirror[contenteditable=true]")
+    editor = page.locator(".field-body_vi .ProseMirror[contenteditable=true]")
     editor.wait_for(timeout=10_000)
     editor.click()
     page.keyboard.type("Tin từ Tổ giúp việc")

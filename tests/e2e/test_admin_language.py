@@ -56,7 +56,7 @@ def test_secretary_signs_in_with_a_code_and_reads_only_vietnamese(live_server, p
     titles = page.eval_on_selector_all(".prose-menubar [title]", "els => els.map(e => e.title)")
     assert "Chữ đậm" in titles and "Chèn liên kết" in titles
 
-    page.locator(".ProseMirror[contenteditable=true]").click()
+    page.locator(".field-body_vi .ProseMirror[contenteditable=true]").click()
     page.keyboard.type("Liên kết")
     page.keyboard.press("Shift+Home")
     page.locator('.prose-menubar [title="Chèn liên kết"]').first.click()

@@ -56,7 +56,7 @@ def test_the_cover_is_kept_after_a_slug_collision(live_server, page, secretary, 
     cover.write_bytes(png_bytes((300, 200)))
     log_into_admin(page, live_server.url, secretary)
     page.goto(live_server.url + "/admin/council/article/add/")
-    page.fill("#id_title", "Tin trùng")  # its slug, filled from the title, is taken
+    page.fill("#id_title_vi", "Tin trùng")  # its slug, filled from the title, is taken
     page.set_input_files("#id_cover", cover)
     page.click("input[name=_save]")
 
@@ -79,14 +79,14 @@ def test_a_photo_with_its_caption_goes_into_the_body_through_the_editor(
     page.on("console", lambda message: message.type == "error" and problems.append(message.text))
     log_into_admin(page, live_server.url, secretary)
     page.goto(live_server.url + "/admin/council/article/add/")
-    page.fill("#id_title", "Tin có ảnh trong bài")
-    editor = page.locator(".ProseMirror[contenteditable=true]")
+    page.fill("#id_title_vi", "Tin có ảnh trong bài")
+    editor = page.locator(".field-body_vi .ProseMirror[contenteditable=true]")
     editor.wait_for(timeout=10_000)
     editor.click()
     page.keyboard.type("Đoạn mở đầu.")
 
     page.locator(
-        '.prose-menubar__button[title="Hình có chú thích"]'
+        '.field-body_vi .prose-menubar__button[title="Hình có chú thích"]'
     ).click()  # once the menu is in Vietnamese
     dialog = page.locator("dialog[open]")
     with page.expect_popup() as opened:

@@ -20,7 +20,7 @@ def test_second_tab_is_refused_and_the_first_version_is_restored(live_server, pa
     tab2 = page.context.new_page()
     tab2.goto(change)
 
-    page.fill("#id_title", "Hội nghị CIO miền Trung – Tây Nguyên 2017")
+    page.fill("#id_title_vi", "Hội nghị CIO miền Trung – Tây Nguyên 2017")
     page.click("input[name=_save]")
     page.locator(".messagelist .success").wait_for()
 
@@ -30,7 +30,10 @@ def test_second_tab_is_refused_and_the_first_version_is_restored(live_server, pa
     refusal.wait_for()
     text = refusal.inner_text()
     assert "Chưa lưu: trang này đã được sửa ở nơi khác" in text
-    assert "tiêu đề: “Hội nghị CIO miền Trung 2017” → “Hội nghị CIO miền Trung – Tây Nguyên 2017”" in text
+    assert (
+        "tiêu đề (tiếng Việt): “Hội nghị CIO miền Trung 2017” → “Hội nghị CIO miền Trung – Tây Nguyên 2017”"
+        in text
+    )
     assert "thời điểm xuất bản" not in text  # only what really changed
     assert tab2.input_value("#id_cover_caption") == "Các đại biểu tại hội nghị"  # nothing typed is lost
     tab2.screenshot(path=str(_shot("admin-versions-stale-refused")), full_page=True)
@@ -47,12 +50,12 @@ def test_second_tab_is_refused_and_the_first_version_is_restored(live_server, pa
     diff = page.locator("#content-main")
     assert diff.locator("del").first.inner_text() != ""
     assert "– Tây Nguyên" in diff.locator("ins").all_inner_texts()[0]
-    assert [h.strip() for h in diff.locator("h3").all_inner_texts()][:1] == ["tiêu đề"]
+    assert [h.strip() for h in diff.locator("h3").all_inner_texts()][:1] == ["tiêu đề (tiếng Việt)"]
     assert "chuyên mục" not in diff.locator("h3").all_inner_texts()  # unchanged links are not listed
     screenshot("admin-versions-compare")
     page.get_by_role("link", name="Về lịch sử").first.click()
     page.locator(f'#change-history a[href*="/admin/council/article/{article.pk}/history/"]').last.click()
-    assert page.input_value("#id_title") == "Hội nghị CIO miền Trung 2017"
+    assert page.input_value("#id_title_vi") == "Hội nghị CIO miền Trung 2017"
     screenshot("admin-versions-restore-form")
     page.click("input[name=_save]")
     page.locator(".messagelist .success").wait_for()

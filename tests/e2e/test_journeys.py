@@ -109,9 +109,9 @@ def test_secretariat_publishes_an_article_with_a_photo_and_invites_the_members_t
     # Write an article: title, body in the rich-text editor, cover photo, category, published now.
     page.goto(live_server.url + "/admin/council/article/add/")
     title = "Tổ giúp việc chuẩn bị phiên họp năm 2026 tại Gia Lai"
-    page.fill("#id_title", title)
-    page.fill("#id_summary", "Các tỉnh gửi báo cáo trước ngày 15 tháng 9.")
-    editor = page.locator(".ProseMirror[contenteditable=true]")
+    page.fill("#id_title_vi", title)
+    page.fill("#id_summary_vi", "Các tỉnh gửi báo cáo trước ngày 15 tháng 9.")
+    editor = page.locator(".field-body_vi .ProseMirror[contenteditable=true]")
     editor.wait_for(timeout=10_000)
     editor.click()
     page.keyboard.type("Tổ giúp việc đã gửi công văn đến các Sở.")
@@ -151,7 +151,7 @@ def test_secretariat_publishes_an_article_with_a_photo_and_invites_the_members_t
     page.goto(live_server.url + "/admin/meetings/meeting/add/")
     meeting_title = "Phiên họp Hội đồng năm 2026"
     starts = timezone.localtime() + datetime.timedelta(days=40)
-    page.fill("#id_title", meeting_title)
+    page.fill("#id_title_vi", meeting_title)
     page.fill("#id_year", str(starts.year))
     page.select_option("#id_status", label="Sắp diễn ra")
     page.fill("#id_starts_at_0", starts.strftime("%d/%m/%Y"))

@@ -53,7 +53,7 @@ def shot(page, number: int, name: str) -> None:
 
 def paste(page, html: str, text: str) -> None:
     """What Ctrl+V does with this on the clipboard: a paste event carrying both forms."""
-    page.locator(".ProseMirror[contenteditable=true]").evaluate(
+    page.locator(".field-body_vi .ProseMirror[contenteditable=true]").evaluate(
         """(editor, [html, text]) => {
             const data = new DataTransfer();
             data.setData("text/html", html);
@@ -66,7 +66,7 @@ def paste(page, html: str, text: str) -> None:
 
 def put_photo_in_body(page, path, *, alt: str, caption: str) -> None:
     """The editor's "Hình có chú thích" button, its "Chọn tệp..." window, then "Chèn"."""
-    page.locator('.prose-menubar__button[title="Hình có chú thích"]').click()
+    page.locator('.field-body_vi .prose-menubar__button[title="Hình có chú thích"]').click()
     dialog = page.locator("dialog[open]")
     with page.expect_popup() as opened:
         dialog.get_by_role("button", name="Chọn tệp...").click()
@@ -78,7 +78,7 @@ def put_photo_in_body(page, path, *, alt: str, caption: str) -> None:
         picker.click("input[type=submit]")
     expect(dialog.locator("input[name=imageUrl]")).to_have_value(re.compile(r"^/media/news/body/.+\.jpg$"))
     dialog.locator("button[type=submit]").click()
-    expect(page.locator(".ProseMirror figcaption", has_text=caption)).to_be_visible()
+    expect(page.locator(".field-body_vi .ProseMirror figcaption", has_text=caption)).to_be_visible()
 
 
 def images_loaded(page, selector: str) -> list[str]:
@@ -111,10 +111,10 @@ def test_secretary_writes_previews_publishes_edits_in_two_tabs_and_restores_an_a
 
     # 2. The article: title, the text pasted from Word, two photos in the body, a cover.
     page.goto(live_server.url + "/admin/council/article/add/")
-    page.locator("#id_title").press_sequentially(TITLE)  # typed: the address follows the title
+    page.locator("#id_title_vi").press_sequentially(TITLE)  # typed: the address follows the title
     expect(page.locator("#id_slug")).to_have_value(SLUG)
-    page.fill("#id_summary", "Phiên họp thường niên của Hội đồng tại Gia Lai.")
-    editor = page.locator(".ProseMirror[contenteditable=true]")
+    page.fill("#id_summary_vi", "Phiên họp thường niên của Hội đồng tại Gia Lai.")
+    editor = page.locator(".field-body_vi .ProseMirror[contenteditable=true]")
     editor.click()
     paste(page, WORD_HTML, WORD_TEXT)
     expect(editor).to_contain_text("Kết luận của Chủ tịch Hội đồng")
@@ -197,14 +197,14 @@ def test_secretary_writes_previews_publishes_edits_in_two_tabs_and_restores_an_a
     tab2 = page.context.new_page()
     page.goto(change)
     tab2.goto(change)
-    page.fill("#id_title", TITLE + " tại Gia Lai")
+    page.fill("#id_title_vi", TITLE + " tại Gia Lai")
     page.click("input[name=_save]")
     expect(page.locator(".messagelist .success")).to_be_visible()
     tab2.fill("#id_cover_caption", "Toàn cảnh hội trường")
     tab2.click("input[name=_save]")
     refusal = tab2.locator(".errorlist.nonfield")
     expect(refusal).to_contain_text("Chưa lưu: trang này đã được sửa ở nơi khác")
-    expect(refusal).to_contain_text(f"tiêu đề: “{TITLE}” → “{TITLE} tại Gia Lai”")
+    expect(refusal).to_contain_text(f"tiêu đề (tiếng Việt): “{TITLE}” → “{TITLE} tại Gia Lai”")
     expect(tab2.locator("#id_cover_caption")).to_have_value("Toàn cảnh hội trường")
     expect(tab2.locator(".field-cover .file-upload a")).to_have_text("hoi-truong.jpg")  # not its storage path
     shot(tab2, 7, "second-tab-refused")
@@ -219,7 +219,7 @@ def test_secretary_writes_previews_publishes_edits_in_two_tabs_and_restores_an_a
     expect(versions).to_have_count(3)
     shot(page, 8, "history")
     versions.nth(1).click()
-    expect(page.locator("#id_title")).to_have_value(TITLE)
+    expect(page.locator("#id_title_vi")).to_have_value(TITLE)
     shot(page, 9, "first-version")
     page.click("input[name=_save]")
     expect(page.locator(".messagelist .success")).to_be_visible()

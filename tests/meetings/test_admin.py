@@ -30,7 +30,7 @@ def form_data(meeting: Meeting, **extra) -> dict:
     client = Client()
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     data = version_token(client, reverse("admin:meetings_meeting_change", args=[meeting.pk])) | {
-        "title": meeting.title,
+        "title_vi": meeting.title,
         "slug": meeting.slug,
         "year": meeting.year,
         "status": meeting.status,

@@ -96,7 +96,7 @@ def article_case():
     ArticleFactory(slug="da-co")
     return {
         "url": reverse("admin:council_article_add"),
-        "fill": {"title": "Tin mới", "slug": "da-co", "status": "draft", "cover_framing": "noop"},
+        "fill": {"title_vi": "Tin mới", "slug": "da-co", "status": "draft", "cover_framing": "noop"},
         "mend": {"slug": "tin-moi"},
         "files": {"cover": image("bia.png")},
         "saved": lambda: [Article.objects.get(slug="tin-moi").cover.name],
@@ -118,8 +118,8 @@ def meeting_case():
     meeting = MeetingFactory(slug="hop")
     return {
         "url": reverse("admin:meetings_meeting_change", args=[meeting.pk]),
-        "fill": {"title": ""},
-        "mend": {"title": "Phiên họp có ảnh"},
+        "fill": {"title_vi": ""},
+        "mend": {"title_vi": "Phiên họp có ảnh"},
         "rows": [
             ("photos", {"caption": "Toàn cảnh", "order": "0"}),
             ("documents", {"kind": "report", "title": "Báo cáo", "slug": "bao-cao", "order": "0"}),
@@ -155,7 +155,7 @@ def agreement_case():
     return {
         "url": reverse("admin:meetings_agreement_add"),
         "fill": {
-            "title": "Thỏa thuận mới",
+            "title_vi": "Thỏa thuận mới",
             "slug": "da-co",
             "signed_on": "12/08/2017",
             "parties": [str(organisation.pk)],

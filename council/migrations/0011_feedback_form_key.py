@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('council', '0009_date_existing_pages'),
+        ("council", "0010_english_versions"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='feedback',
-            name='form_key',
+            model_name="feedback",
+            name="form_key",
             field=models.CharField(editable=False, max_length=40, null=True, unique=True),
         ),
     ]

@@ -84,6 +84,14 @@ def test_an_english_title_without_an_english_body_shows_the_vietnamese_body_with
     assert NOTE in shown
 
 
+# The page counts its own visit: a stored count of 0 shows as 1.
+@pytest.mark.parametrize("count, shown", [(0, "1 view"), (1, "2 views"), (1233, "1,234 views")])
+def test_view_counts_read_as_english(client, count, shown):
+    article = ArticleFactory(title_en="News item", view_count=count)
+
+    assert re.search(rf"·\s+{shown}\s", page(client, f"/en{article.get_absolute_url()}"))
+
+
 def test_lists_mark_the_titles_shown_in_vietnamese(client, demo):
     news = page(client, "/en/tin-tuc/")
 

@@ -58,8 +58,12 @@ class PollDetailView(ShellCachedMixin, DetailView):
     visitor's own part; JSON is answered afresh.
     """
 
-    queryset = Poll.objects.started().prefetch_related("choices")
     template_name = "polls/poll_detail.html"
+
+    def get_queryset(self):
+        # Per request: started() reads the clock, so a class attribute would
+        # hide every poll created after the process started.
+        return Poll.objects.started().prefetch_related("choices")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -17,7 +17,7 @@ from django.views.generic import DetailView, ListView
 
 from council.shared.shells import ShellCachedMixin
 
-from . import throttle
+from . import caching, throttle
 from .forms import VoteForm
 from .models import Poll
 from .panels import PollPanel
@@ -126,7 +126,11 @@ def _answer(
 @require_POST
 def vote(request: HttpRequest, slug: str) -> HttpResponse:
     """Cast the visitor's vote in a poll, once."""
-    poll = get_object_or_404(Poll.objects.prefetch_related("choices"), slug=slug)
+    # The poll as its page showed it, held a moment in this process (no query);
+    # cast_vote reads the poll afresh, under its lock, before it counts a vote.
+    poll = caching.poll_for_page(slug) or get_object_or_404(
+        Poll.objects.prefetch_related("choices"), slug=slug
+    )
     wait = throttle.seconds_to_wait(request)
     if wait:
         response = _throttled(request, poll, wait)

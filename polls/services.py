@@ -90,7 +90,7 @@ def _record_vote(*, choice: Choice, voter_key: str, user) -> Vote:
         poll = Poll.objects.annotate(
             db_now=Now(),
             voted_under_another_key=Exists(
-                Vote.objects.filter(poll=OuterRef("pk")).of_voter(voter_key).exclude(voter_key=voter_key)
+                Vote.objects.filter(poll=OuterRef("pk")).under_linked_keys(voter_key)
             ),
         ).get(pk=choice.poll_id)
         if poll.db_now < poll.opens_at:

@@ -108,7 +108,13 @@ def _answer(
         messages.add_message(request, level, message)
         return redirect(_next_url(request, poll))
     place = request.POST.get("place", "sidebar")
-    panel = PollPanel(poll, voter=voter, place=place if place in PLACES else "sidebar", voted_for=voted_for)
+    panel = PollPanel(
+        poll,
+        voter=voter,
+        place=place if place in PLACES else "sidebar",
+        voted_for=voted_for,
+        count_afresh=status == 200,  # a vote just counted; a refusal changes no result
+    )
     html = render_to_string(
         "polls/_poll_body.html",
         {

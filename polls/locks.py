@@ -42,10 +42,10 @@ def for_vote(poll_id: int, voter_key: str) -> None:
     """Hold the poll shared, then the voter's key and every key linked to it, until commit.
 
     One statement (a vote makes many round trips already). The poll comes
-    first: the voters' keys are taken only by votes that hold the poll, which
-    then wait for nothing else, so no wait can go round in a circle; the keys
-    in the order of their hashes, so that two votes locking the same keys
-    never each hold one the other waits for.
+    first, so a vote holding keys never waits for the poll (nor for a close);
+    the keys come in the order of their hashes, so two votes locking the same
+    keys never each hold one the other waits for: no wait goes round in a
+    circle.
     """
     if not _on_postgresql():
         return

@@ -125,9 +125,14 @@ def results_fragment(
         # Our own template's output, stored as it was rendered.
         return _held_results.keep(mark_safe(cached[1]), (poll_id, language))
     counted = counted_before if started_here and counted_before is not None else results()
-    html = render_to_string(RESULTS_TEMPLATE, {"results": counted})
+    html = render_results(counted)
     cache.set(fragment_key, (stamp, str(html)), RESULTS_FRAGMENT_TIMEOUT)
     return _held_results.keep(html, (poll_id, language))
+
+
+def render_results(results: Results) -> str:
+    """The results fragment for these counts, in the active language, not cached."""
+    return render_to_string(RESULTS_TEMPLATE, {"results": results})
 
 
 def forget_results(poll_id: int) -> None:

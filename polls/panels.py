@@ -27,9 +27,13 @@ class PollPanel:
         place: str = "sidebar",
         voted_for: int | None = None,
         counted: Results | None = None,
+        count_afresh: bool = False,
     ) -> None:
         self.poll = poll
         self.counted = counted  # results counted when the poll was loaded, if they were
+        # The answer to a vote counts for itself: the cache's results went stale with
+        # that very vote, and what it would store goes stale with the next one.
+        self.count_afresh = count_afresh
         self.voter = voter
         self.place = place
         if voted_for is not None:
@@ -80,6 +84,8 @@ class PollPanel:
     @cached_property
     def results_html(self) -> str:
         """The results fragment, from the cache; counted and rendered only when it is stale."""
+        if self.count_afresh:
+            return caching.render_results(self.results)
         return caching.results_fragment(self.poll.pk, lambda: self.results, counted_before=self.counted)
 
     @property

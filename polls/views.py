@@ -17,7 +17,7 @@ from django.views.generic import DetailView, ListView
 
 from council.shared.shells import ShellCachedMixin
 
-from . import throttle
+from . import caching, throttle
 from .forms import VoteForm
 from .models import Poll
 from .panels import PollPanel
@@ -58,8 +58,12 @@ class PollDetailView(ShellCachedMixin, DetailView):
     visitor's own part; JSON is answered afresh.
     """
 
-    queryset = Poll.objects.started().prefetch_related("choices")
     template_name = "polls/poll_detail.html"
+
+    def get_queryset(self):
+        # Per request: started() reads the clock, so a class attribute would
+        # hide every poll created after the process started.
+        return Poll.objects.started().prefetch_related("choices")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -104,7 +108,13 @@ def _answer(
         messages.add_message(request, level, message)
         return redirect(_next_url(request, poll))
     place = request.POST.get("place", "sidebar")
-    panel = PollPanel(poll, voter=voter, place=place if place in PLACES else "sidebar", voted_for=voted_for)
+    panel = PollPanel(
+        poll,
+        voter=voter,
+        place=place if place in PLACES else "sidebar",
+        voted_for=voted_for,
+        count_afresh=status == 200,  # a vote just counted; a refusal changes no result
+    )
     html = render_to_string(
         "polls/_poll_body.html",
         {
@@ -122,7 +132,11 @@ def _answer(
 @require_POST
 def vote(request: HttpRequest, slug: str) -> HttpResponse:
     """Cast the visitor's vote in a poll, once."""
-    poll = get_object_or_404(Poll.objects.prefetch_related("choices"), slug=slug)
+    # The poll as its page showed it, held a moment in this process (no query);
+    # cast_vote reads the poll afresh, under its lock, before it counts a vote.
+    poll = caching.poll_for_page(slug) or get_object_or_404(
+        Poll.objects.prefetch_related("choices"), slug=slug
+    )
     wait = throttle.seconds_to_wait(request)
     if wait:
         response = _throttled(request, poll, wait)

@@ -24,7 +24,7 @@ import time
 
 import redis
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 from . import breaker
@@ -170,6 +170,24 @@ class PooledRedisCacheClient(RedisCacheClient):
     def clear(self):
         return self._call("clear", (), False)
 
+    def count(self, key, timeout):
+        """Add one to the counter `key`, made for `timeout` seconds if missing: one round trip.
+
+        (Django's add() then incr() takes three: SET NX, EXISTS, INCRBY.) MULTI
+        makes the two commands one step, so the key never outlives its time.
+        Raises ValueError when Redis is unreachable, as incr() does.
+        """
+        if breaker.redis.allows():
+            try:
+                with self.get_client(key, write=True).pipeline(transaction=True) as pipe:
+                    pipe.set(key, 0, ex=timeout, nx=True)
+                    pipe.incr(key)
+                    return pipe.execute()[1]
+            except UNREACHABLE:
+                pass
+        self._lose((key,))
+        raise ValueError(f"Key {key!r} not reachable (Redis is unavailable)")
+
 
 class PooledRedisCache(RedisCache):
     """`django.core.cache.backends.redis.RedisCache`, reusing its clients, degrading when Redis fails."""
@@ -178,10 +196,28 @@ class PooledRedisCache(RedisCache):
         super().__init__(server, params)
         self._class = PooledRedisCacheClient
 
+    def count(self, key, timeout, version=None) -> int:
+        """See PooledRedisCacheClient.count."""
+        return self._cache.count(self.make_and_validate_key(key, version=version), timeout)
+
 
 def redis_failing() -> bool:
     """Whether the last call to Redis in this process failed (so shared state cannot be trusted now)."""
     return breaker.redis.failing
+
+
+def _count_in_cache(key: str, timeout: int) -> int:
+    """count_hit() in the shared cache: one round trip to Redis, else add() then incr()."""
+    if isinstance(backend := caches["default"], PooledRedisCache):
+        return backend.count(key, timeout)
+    # add() starts the counter atomically; incr() is atomic in the local-memory cache too.
+    if cache.add(key, 1, timeout=timeout):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # it expired between add() and incr()
+        cache.set(key, 1, timeout=timeout)
+        return 1
 
 
 # --- Counting without Redis ----------------------------------------------------------------
@@ -198,17 +234,11 @@ def count_hit(key: str, *, timeout: int) -> int:
     than letting everything through or failing.
     """
     if not redis_failing():
-        # add() starts the counter atomically; incr() is atomic in Redis and in
-        # the local-memory cache alike, so concurrent workers count exactly.
-        if cache.add(key, 1, timeout=timeout):
-            count = 1
-        else:
-            try:
-                count = cache.incr(key)
-            except ValueError:  # it expired between add() and incr(), or Redis just failed
-                cache.set(key, 1, timeout=timeout)
-                count = 1
-        if not redis_failing():
+        try:
+            count = _count_in_cache(key, timeout)
+        except ValueError:  # Redis just failed
+            count = None
+        if count is not None and not redis_failing():
             return count
     now = time.monotonic()
     with _local_lock:

@@ -1,7 +1,7 @@
 """Races on PostgreSQL: real threads, each with its own connection, started together.
 
-Nothing here is mocked: the unique constraint, the FOR SHARE / FOR UPDATE locks
-and the database clock are what is being tested.
+Nothing here is mocked: the unique constraint, the poll's and the voter's locks
+(polls.locks) and the database clock are what is being tested.
 """
 
 import threading
@@ -12,10 +12,10 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from polls.models import Vote
+from polls.models import Vote, VoterLink
 from polls.results import count_results
 from polls.services import AlreadyVoted, PollClosed, cast_vote, close_poll
-from tests.factories import poll_with_choices
+from tests.factories import UserFactory, poll_with_choices
 from tests.polls.conftest import browser_cookies
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -69,7 +69,7 @@ def in_thread(work) -> tuple[threading.Thread, list]:
 
 
 def wait_for_lock_waiters(count: int) -> None:
-    """Wait until `count` sessions of this test database are blocked on a row lock."""
+    """Wait until `count` sessions of this test database are blocked on a lock."""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         with connection.cursor() as cursor:
@@ -164,7 +164,7 @@ def test_a_close_waits_for_a_vote_in_flight_and_counts_it():
         with transaction.atomic():
             vote = cast_vote(choice=yes, voter_key="guest:slow")
             voted.set()
-            release.wait(30)  # still holding the poll FOR SHARE
+            release.wait(30)  # still holding the poll shared
         return vote
 
     voter, vote_outcome = in_thread(vote_slowly)
@@ -192,7 +192,7 @@ def test_a_vote_arriving_during_a_close_waits_and_is_refused():
         with transaction.atomic():
             closed = close_poll(poll=poll)
             closing.set()
-            release.wait(30)  # closes_at written but not committed, the row locked
+            release.wait(30)  # closes_at written but not committed, the poll held
         return closed
 
     closer, _ = in_thread(close_slowly)
@@ -220,3 +220,21 @@ def test_already_voted_is_only_the_unique_constraint():
         cast_vote(choice=no, voter_key="guest:b")
 
     assert Vote.objects.filter(poll=poll).count() == 2
+
+
+def test_a_member_and_their_browser_voting_at_once_count_once():
+    """The member's key and the browser's guest key race in 20 polls; each poll counts one."""
+    member = UserFactory()
+    VoterLink.objects.create(user=member, guest_key="guest:members-browser")
+    for _round in range(20):
+        poll, (yes, no) = poll_with_choices("Có", "Không")
+
+        def work(i: int, yes=yes, no=no):
+            if i == 0:
+                return cast_vote(choice=yes, voter_key=f"user:{member.pk}", user=member)
+            return cast_vote(choice=no, voter_key="guest:members-browser")
+
+        kinds = Counter(type(outcome).__name__ for outcome in run_together(2, work))
+
+        assert kinds == Counter({"Vote": 1, "AlreadyVoted": 1})
+        assert Vote.objects.filter(poll=poll).count() == 1

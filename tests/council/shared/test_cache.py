@@ -95,3 +95,26 @@ def test_count_hit_counts_in_the_process_while_redis_fails():
 def test_count_hit_counts_in_the_cache_normally():
     assert [count_hit("polls:rate:shared", timeout=60) for _ in range(3)] == [1, 2, 3]
     assert cache.get("polls:rate:shared") == 3
+
+
+@pytest.mark.redis
+def test_count_on_redis_is_one_round_trip_and_the_counter_expires(settings):
+    if not settings.REDIS_CACHE_URL:
+        pytest.skip("needs REDIS_URL")
+    through = redis_cache(settings.REDIS_CACHE_URL)
+    through.delete("hits")
+    client = through._cache.get_client(write=True)
+    key = through.make_and_validate_key("hits")
+
+    counts = [through.count("hits", 30) for _ in range(3)]
+
+    assert counts == [1, 2, 3]
+    assert 0 < client.ttl(key) <= 30  # made with its time; later counts never remove it
+    assert through.get("hits") == 3
+    through.delete("hits")
+    assert through.count("hits", 30) == 1
+
+
+def test_count_on_an_unreachable_redis_is_a_value_error():
+    with pytest.raises(ValueError):
+        redis_cache(REFUSED).count("hits", 30)

@@ -136,7 +136,7 @@ def load_demo_site(media_root) -> None:
     with override_settings(MEDIA_ROOT=media_root):
         call_command("load_demo", verbosity=0)
     notice = NoticeFactory()
-    member = MemberFactory(user=UserFactory(username="thanh-vien"))
+    member = MemberFactory(user=UserFactory(username="thanh-vien"), full_name="Nguyễn Thành Viên")
     Delivery.objects.create(notice=notice, member=member, address=member.email)
     Feedback.objects.create(
         name="Người đọc", email="doc-gia@example.org", subject="Hỏi về phiên họp", message="Xin hỏi…"

@@ -24,23 +24,18 @@ that) answers it with a page instead of a 403.
 """
 
 import pytest
-from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import get_permission_codename
 from django.contrib.auth.models import Group, Permission
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
-from django.core.management import call_command
-from django.db import transaction
-from django.test import RequestFactory, override_settings
+from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 
-from council.models import Feedback
 from council.shared.permissions import SECRETARIAT_GROUP
-from meetings.models import Delivery
 from members.models import User
-from tests.factories import MemberFactory, NoticeFactory, UserFactory
+from tests.factories import SecretariatFactory, UserFactory
 from tests.permission_pages import (
     ADMIN_LOGIN,
     ADMIN_PAGES,
@@ -73,60 +68,37 @@ from tests.permission_pages import (
 
 # --- The site the matrix runs against --------------------------------------------------------
 
-
-@pytest.fixture(scope="module")
-def site_media(tmp_path_factory):
-    return tmp_path_factory.mktemp("media")
-
-
-@pytest.fixture(autouse=True)
-def _plain_static_and_private_media(settings, site_media):
-    """As in conftest, but with the module's media folder, where the demo's files were written."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.MEDIA_ROOT = site_media
+# Every test reads the files of the module's demo site (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("demo_media")
 
 
 @pytest.fixture(scope="module")
-def site(django_db_setup, django_db_blocker, site_media):
-    """The demo site, the users and one object of every registered model, built once.
+def site(demo_site, django_db_blocker):
+    """The demo site with a row of every registered model (tests/admin_forms.py), and the users.
 
-    Several hundred rows share it, so it is built in a transaction that stays open for the
-    module and is rolled back at its end; each test runs in a savepoint inside it
-    (pytest-django's django_db), so no test sees another's changes.
+    Built once for the module, inside the demo site's transaction (rolled back at its end);
+    each test runs in a savepoint inside it (pytest-django's django_db), so no test sees
+    another's changes.
     """
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=site_media), transaction.atomic():
-        call_command("load_demo", verbosity=0)
-        member = UserFactory(username="thanh-vien")
-        make_missing_objects(MemberFactory(user=member, full_name="Nguyễn Thành Viên"))
-        secretariat = UserFactory(username="to-giup-viec", is_staff=True)
-        secretariat.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    with django_db_blocker.unblock():
+        member = User.objects.get(username="thanh-vien")
+        members_only_page()
         users = {
             ANONYMOUS: None,
             MEMBER: member,
-            SECRETARIAT: secretariat,
+            SECRETARIAT: SecretariatFactory(username="to-giup-viec"),
             BARE_STAFF: UserFactory(username="nhan-vien", is_staff=True),
             SUPERUSER: UserFactory(username="quan-tri", is_staff=True, is_superuser=True),
         }
         objects = {model: model._default_manager.order_by("pk").first() for model in admin.site._registry}
         # A login account's page is the sensitive one: use the member's.
         objects[User] = member
-        missing = sorted(model_label(m) for m, obj in objects.items() if obj is None)
-        assert not missing, f"make_missing_objects() must create one of each: {missing}"
-        yield SiteData(users=users, objects=objects)
-        transaction.set_rollback(True)
+    missing = sorted(model_label(m) for m, obj in objects.items() if obj is None)
+    assert not missing, f"tests.admin_forms.load_demo_site() must create one of each: {missing}"
+    return SiteData(users=users, objects=objects)
 
 
-def make_missing_objects(member) -> None:
-    """Rows of the registered models the demo does not make, and the members-only flat page."""
-    notice = NoticeFactory()
-    Delivery.objects.create(notice=notice, member=member, address=member.email)
-    seen = {"ip_address": "203.0.113.7", "username": "khach", "user_agent": "pytest", "path_info": "/"}
-    AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=1)
-    AccessLog.objects.create(**seen)
-    AccessFailureLog.objects.create(**seen)
+def members_only_page() -> None:
     page = FlatPage.objects.create(
         url=MEMBERS_ONLY_FLATPAGE,
         title="Tài liệu nội bộ",
@@ -134,7 +106,6 @@ def make_missing_objects(member) -> None:
         registration_required=True,
     )
     page.sites.add(Site.objects.get_current())
-    Feedback.objects.create(name="Khách", email="khach@example.vn", subject="Góp ý", message="Nội dung")
 
 
 # --- Helpers ---------------------------------------------------------------------------------

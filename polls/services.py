@@ -27,8 +27,6 @@ from django.db.models import Q
 from django.db.models.functions import Least, Now
 from django.utils.translation import gettext_lazy as _
 
-from council.shared import shells
-
 from . import caching
 from .models import Choice, Poll, Vote, VoterLink
 from .voters import member_key
@@ -115,8 +113,8 @@ def close_poll(*, poll: Poll) -> Poll:
 
     Side effects: sets closes_at to the database's time (and opens_at too, if
     the poll had not opened yet), under a FOR UPDATE lock on the row that
-    waits for the vote in flight; forgets the cached featured poll and
-    results on commit. Idempotent: a poll already closed keeps its time.
+    waits for the vote in flight (the update announces the change: every
+    cache of the poll is then stale). Idempotent: a poll already closed keeps its time.
     """
     with transaction.atomic():
         Poll.objects.select_for_update().filter(pk=poll.pk).values_list("pk").get()
@@ -126,8 +124,6 @@ def close_poll(*, poll: Poll) -> Poll:
             closes_at=Now(), opens_at=Least("opens_at", Now())
         )
         poll.refresh_from_db(fields=["opens_at", "closes_at"])
-        transaction.on_commit(_forget_poll_caches)
-        transaction.on_commit(partial(caching.forget_results, poll.pk))
     return poll
 
 
@@ -135,14 +131,13 @@ def feature_poll(*, poll: Poll) -> None:
     """Show `poll` in the sidebar instead of whichever poll was there.
 
     Side effects: unfeatures every other poll and features this one in one
-    transaction (the partial unique constraint allows one featured poll);
-    forgets the cached featured poll on commit. Idempotent.
+    transaction (the partial unique constraint allows one featured poll).
+    Idempotent.
     """
     with transaction.atomic():
         Poll.objects.filter(featured=True).exclude(pk=poll.pk).update(featured=False)
         Poll.objects.filter(pk=poll.pk).update(featured=True)
         poll.featured = True
-        transaction.on_commit(_forget_poll_caches)
 
 
 def unfeature_poll(*, poll: Poll) -> None:
@@ -150,10 +145,3 @@ def unfeature_poll(*, poll: Poll) -> None:
     with transaction.atomic():
         Poll.objects.filter(pk=poll.pk).update(featured=False)
         poll.featured = False
-        transaction.on_commit(_forget_poll_caches)
-
-
-def _forget_poll_caches() -> None:
-    """After an UPDATE to a poll (closed, featured): no save signal announces it."""
-    caching.forget_featured_poll()
-    shells.forget_all()  # the pages showing its dates and place: its own, the archive

@@ -9,13 +9,16 @@ class CouncilConfig(AppConfig):
 
     def ready(self) -> None:
         from .shared import permissions, shells, translated
+        from .shared.changes import rows_changed
 
         # After every migrate, once all apps' permissions exist (this app is
         # installed last), keep the secretariat group's permissions complete.
         post_migrate.connect(permissions.sync_secretariat_group, sender=self)
 
-        # A save of anything shown on public pages makes the cached page shells stale.
-        for name, signal in {"save": post_save, "delete": post_delete, "m2m": m2m_changed}.items():
+        # The one invalidation path: any change of anything shown on public pages (a save, a
+        # delete, a bulk write through ChangeAnnouncingQuerySet) gives the content a new version.
+        signals = {"save": post_save, "delete": post_delete, "m2m": m2m_changed, "rows": rows_changed}
+        for name, signal in signals.items():
             signal.connect(shells.content_changed, dispatch_uid=f"council-shells-{name}")
 
         # English versions (translation.py of each app): the Vietnamese stays in the original columns.

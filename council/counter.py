@@ -6,9 +6,8 @@ written at most once every WRITE_EVERY seconds, and the counts are computed at
 most once every READ_EVERY seconds and shared by all web processes, so a page
 view costs one cookie check and one cache read, never a database write.
 
-On Redis (REDIS_URL set) the state is two sorted sets scored by last-seen
-time, a HyperLogLog of the day's visitors and visit counters; without Redis
-the same interface runs on Django's cache inside one process. Past days are
+The state lives in council.counter_store (Redis, or Django's cache in the
+embedded mode); the shared snapshot in a Memo of each process. Past days are
 copied into council.DailyVisits by a daily Celery beat task, so the total
 shown is the database's history plus today's count, and survives a Redis restart.
 
@@ -37,9 +36,9 @@ from django.core.cache import cache
 from django.db.models import Sum
 from django.utils import timezone
 
-from .shared.cache import redis_client
+from .counter_store import WINDOW, backend, day_of
+from .shared.held import Memo
 
-WINDOW = 5 * 60
 WRITE_EVERY = 60
 # A new visit starts after this long without a page.
 VISIT_GAP = 30 * 60
@@ -108,148 +107,6 @@ def is_member_id(visitor: str) -> bool:
     return _MEMBER_ID.fullmatch(visitor) is not None
 
 
-def _day(now: float) -> str:
-    return timezone.localtime(datetime.datetime.fromtimestamp(now, datetime.UTC)).date().isoformat()
-
-
-class RedisBackend:
-    """The counter on Redis: one pipelined round trip per write."""
-
-    def __init__(self, url: str, prefix: str) -> None:
-        # Short time-outs and the circuit breaker: a failing Redis costs the page nothing (council.shared.cache).
-        self.client = redis_client(url)
-        self.prefix = f"{prefix}:online"
-
-    def key(self, *parts: str) -> str:
-        return ":".join([self.prefix, *parts])
-
-    def touch(
-        self, *, visitor: str, member: bool, new_visit: bool, now: float, moved_from: str | None = None
-    ) -> None:
-        day = _day(now)
-        pipe = self.client.pipeline(transaction=False)
-        pipe.zadd(self.key("members" if member else "guests"), {visitor: now})
-        if moved_from:
-            pipe.zrem(self.key("guests"), moved_from)
-        pipe.pfadd(self.key("unique", day), visitor)
-        pipe.expire(self.key("unique", day), 3 * 86400)
-        if new_visit:
-            pipe.incr(self.key("visits", day))
-            pipe.expire(self.key("visits", day), 3 * 86400)
-        pipe.execute()
-
-    def remove(self, *, visitor: str, member: bool) -> None:
-        self.client.zrem(self.key("members" if member else "guests"), visitor)
-
-    def new_guests(self, *, address: str, now: float) -> int:
-        """Count one more new guest id given to `address` this minute; the count so far."""
-        key = self.key("new", address, str(int(now // 60)))
-        pipe = self.client.pipeline(transaction=False)
-        pipe.incr(key)
-        pipe.expire(key, 120)
-        count, _ = pipe.execute()
-        return int(count)
-
-    def online(self, *, now: float) -> tuple[int, int]:
-        cutoff = now - WINDOW
-        pipe = self.client.pipeline(transaction=False)
-        pipe.zremrangebyscore(self.key("guests"), "-inf", cutoff)
-        pipe.zremrangebyscore(self.key("members"), "-inf", cutoff)
-        pipe.zcard(self.key("guests"))
-        pipe.zcard(self.key("members"))
-        _, _, guests, members = pipe.execute()
-        return guests, members
-
-    def day(self, day: str) -> tuple[int, int]:
-        pipe = self.client.pipeline(transaction=False)
-        pipe.get(self.key("visits", day))
-        pipe.pfcount(self.key("unique", day))
-        visits, unique = pipe.execute()
-        return int(visits or 0), int(unique or 0)
-
-    def shared_get(self, name: str) -> str | None:
-        value = self.client.get(self.key(name))
-        return value.decode() if value is not None else None
-
-    def shared_set(self, name: str, value: str, seconds: float) -> None:
-        self.client.set(self.key(name), value, px=max(int(seconds * 1000), 1))
-
-
-class CacheBackend:
-    """The same counter on Django's cache, for the embedded mode (one process)."""
-
-    def __init__(self, prefix: str) -> None:
-        self.prefix = f"online:{prefix}"
-
-    def _get(self, name, default):
-        return cache.get(f"{self.prefix}:{name}", default)
-
-    def _set(self, name, value, timeout=3 * 86400):
-        cache.set(f"{self.prefix}:{name}", value, timeout)
-
-    def touch(
-        self, *, visitor: str, member: bool, new_visit: bool, now: float, moved_from: str | None = None
-    ) -> None:
-        kind = "members" if member else "guests"
-        seen = self._get(kind, {})
-        seen[visitor] = now
-        self._set(kind, seen)
-        if moved_from:
-            guests = self._get("guests", {})
-            guests.pop(moved_from, None)
-            self._set("guests", guests)
-        day = _day(now)
-        self._set(f"unique:{day}", self._get(f"unique:{day}", set()) | {visitor})
-        if new_visit:
-            self._set(f"visits:{day}", self._get(f"visits:{day}", 0) + 1)
-
-    def remove(self, *, visitor: str, member: bool) -> None:
-        kind = "members" if member else "guests"
-        seen = self._get(kind, {})
-        seen.pop(visitor, None)
-        self._set(kind, seen)
-
-    def new_guests(self, *, address: str, now: float) -> int:
-        key = f"{self.prefix}:new:{address}:{int(now // 60)}"
-        # add() then incr(): atomic in the local-memory cache as in Redis.
-        cache.add(key, 0, 120)
-        try:
-            return cache.incr(key)
-        except ValueError:  # expired in between
-            cache.set(key, 1, 120)
-            return 1
-
-    def online(self, *, now: float) -> tuple[int, int]:
-        counts = []
-        for kind in ("guests", "members"):
-            seen = {v: t for v, t in self._get(kind, {}).items() if t > now - WINDOW}
-            self._set(kind, seen)
-            counts.append(len(seen))
-        return counts[0], counts[1]
-
-    def day(self, day: str) -> tuple[int, int]:
-        return self._get(f"visits:{day}", 0), len(self._get(f"unique:{day}", set()))
-
-    def shared_get(self, name: str) -> str | None:
-        return self._get(name, None)
-
-    def shared_set(self, name: str, value: str, seconds: float) -> None:
-        self._set(name, value, seconds)
-
-
-def backend() -> RedisBackend | CacheBackend:
-    """The counter's store for this configuration (made once per process)."""
-    global _backend
-    key = (settings.REDIS_CACHE_URL, settings.CACHE_KEY_PREFIX)
-    if _backend is None or _backend[0] != key:
-        store = RedisBackend(*key) if settings.REDIS_CACHE_URL else CacheBackend(settings.CACHE_KEY_PREFIX)
-        _backend = (key, store)
-    return _backend[1]
-
-
-_backend = None
-
-
 def record(
     *,
     visitor: str,
@@ -292,8 +149,9 @@ def history_total() -> int:
     return total
 
 
-# The shared snapshot as this process last read it, and until when it holds.
-_held: tuple[float, Snapshot] | None = None
+# The shared snapshot as this process last read it, until the moment it holds for all
+# processes (wall-clock time: that moment is shared between processes).
+_snapshots = Memo(seconds=0, max_entries=1, clock=time.time)
 
 
 def snapshot(*, now: float | None = None) -> Snapshot:
@@ -304,10 +162,9 @@ def snapshot(*, now: float | None = None) -> Snapshot:
     that same moment, so all of them show the same figures and most pages
     cost no round trip at all.
     """
-    global _held
     now = time.time() if now is None else now
-    if _held is not None and now < _held[0]:
-        return _held[1]
+    if (held := _snapshots.current(now=now)) is not None:
+        return held[0]
     store = backend()
     cached = store.shared_get("snapshot")
     if cached is not None:
@@ -316,7 +173,7 @@ def snapshot(*, now: float | None = None) -> Snapshot:
         result = Snapshot(**data)
     else:
         guests, members = store.online(now=now)
-        today, _unique = store.day(_day(now))
+        today, _unique = store.day(day_of(now))
         result = Snapshot(guests=guests, members=members, today=today, total=history_total() + today, at=now)
         until = now + settings.ONLINE_COUNTER_READ_SECONDS
         if settings.ONLINE_COUNTER_READ_SECONDS > 0:
@@ -325,7 +182,8 @@ def snapshot(*, now: float | None = None) -> Snapshot:
                 json.dumps({**asdict(result), "until": until}),
                 settings.ONLINE_COUNTER_READ_SECONDS,
             )
-    _held = (until, result) if settings.ONLINE_COUNTER_READ_SECONDS > 0 else None
+    if settings.ONLINE_COUNTER_READ_SECONDS > 0:
+        _snapshots.keep(result, until=until)
     return result
 
 

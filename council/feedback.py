@@ -15,7 +15,6 @@ from meetings.models import Meeting
 
 from . import emails
 from .models import Article, Feedback
-from .shared import shells
 from .shared.queue import enqueue
 
 # Mail not sent this long after it was due is sent again by the sweep (a lost task, a broker
@@ -85,11 +84,6 @@ def answer_feedback(*, feedback: Feedback, answer: str, published: bool) -> bool
         feedback.answered_at = timezone.now()
         fields.append("answered_at")
     feedback.save(update_fields=fields)
-    shown_before = before["published"] and before["answer"]
-    shown_now = published and answer
-    if shown_before or shown_now:
-        shells.forget_all()
-        transaction.on_commit(shells.forget_all)
     will_mail = bool(answer) and before["answer_sent_at"] is None
     if will_mail:
         from . import tasks

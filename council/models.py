@@ -10,6 +10,7 @@ from django_prose_editor.fields import ProseEditorField
 from meetings.models import Meeting
 from members.models import Province
 
+from .shared.changes import ChangeAnnouncingQuerySet
 from .shared.privatemedia import PrivateUpload
 from .shared.sanitize import clean_html
 from .shared.textsearch import SearchIndexed, SearchIndexedQuerySet
@@ -49,6 +50,8 @@ class Category(models.Model):
     name = models.CharField(_("tên"), max_length=100, unique=True)
     slug = models.SlugField(_("đường dẫn"), max_length=100, unique=True)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    objects = ChangeAnnouncingQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
@@ -181,7 +184,7 @@ class DailyVisits(models.Model):
         return f"{self.day}: {self.visits}"
 
 
-class FeedbackQuerySet(models.QuerySet):
+class FeedbackQuerySet(ChangeAnnouncingQuerySet):
     def published(self):
         """Answered messages the secretariat chose to publish as questions and answers."""
         return self.filter(published=True).exclude(answer="")
@@ -252,6 +255,8 @@ class PageDates(models.Model):
         FlatPage, verbose_name=_("trang"), primary_key=True, on_delete=models.CASCADE, related_name="dates"
     )
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    objects = ChangeAnnouncingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ngày cập nhật trang")

@@ -76,6 +76,7 @@ class NewsListView(ShellCachedMixin, ListView):
 
     template_name = "council/article_list.html"
     context_object_name = "articles"
+    shell_params = ("page",)
 
     def get_paginate_by(self, queryset):
         return settings.NEWS_PER_PAGE
@@ -164,8 +165,11 @@ class FlatPageView(ShellCachedMixin, _FlatPage):
     """A page the secretariat writes in the admin (About, Charter, Contact), from its shell."""
 
 
-class SearchView(TemplateView):
+class SearchView(ShellCachedMixin, TemplateView):
+    """Search results, from the page's shell per query (council.search caches the hits themselves too)."""
+
     template_name = "council/search.html"
+    shell_params = ("q",)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -245,6 +249,7 @@ class FaqView(ShellCachedMixin, ListView):
     template_name = "council/feedback_list.html"
     context_object_name = "questions"
     paginate_by = 20
+    shell_params = ("page",)
 
     def get_queryset(self):
         return (

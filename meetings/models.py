@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from council.shared.changes import ChangeAnnouncingQuerySet
 from council.shared.documents import validate_document
 from council.shared.privatemedia import PrivateUpload
 from council.shared.text import vietnamese_slug
@@ -157,6 +158,8 @@ class AgendaItem(models.Model):
     )
     description = models.TextField(_("mô tả"), blank=True)
 
+    objects = ChangeAnnouncingQuerySet.as_manager()
+
     class Meta:
         ordering = ["meeting", "order", "starts_at"]
         verbose_name = _("mục chương trình")
@@ -183,6 +186,8 @@ class Attendance(models.Model):
     rsvp = models.CharField(_("trả lời"), max_length=16, choices=Rsvp, default=Rsvp.INVITED)
     responded_at = models.DateTimeField(_("trả lời lúc"), null=True, blank=True)
     attended = models.BooleanField(_("có mặt"), default=False)
+
+    objects = ChangeAnnouncingQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting", "member__full_name"]
@@ -292,6 +297,8 @@ class Photo(models.Model):
         _("nguồn ảnh"), max_length=200, blank=True, help_text=_("Ví dụ: Cục Tin học hóa.")
     )
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    objects = ChangeAnnouncingQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting", "order", "pk"]

@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from council.shared.changes import ChangeAnnouncingQuerySet
 from council.shared.documents import validate_document
 from council.shared.privatemedia import PrivateUpload
 from council.shared.textsearch import SearchIndexed, SearchIndexedQuerySet
@@ -39,6 +40,8 @@ class Recommendation(models.Model):
     status = models.CharField(_("tình trạng"), max_length=16, choices=Status, default=Status.OPEN)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
+    objects = ChangeAnnouncingQuerySet.as_manager()
+
     class Meta:
         ordering = ["meeting", "order", "pk"]
         verbose_name = _("kiến nghị")
@@ -64,6 +67,8 @@ class FollowUp(models.Model):
         choices=Recommendation.Status,
         default=Recommendation.Status.IN_PROGRESS,
     )
+
+    objects = ChangeAnnouncingQuerySet.as_manager()
 
     class Meta:
         ordering = ["recommendation", "meeting__starts_at"]

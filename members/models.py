@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from council.shared.changes import ChangeAnnouncingQuerySet
 from council.shared.textsearch import SearchIndexed, SearchIndexedQuerySet
 
 
@@ -36,7 +37,7 @@ class Region(models.TextChoices):
     OTHER = "other", _("Khác")
 
 
-class ProvinceQuerySet(models.QuerySet):
+class ProvinceQuerySet(ChangeAnnouncingQuerySet):
     def current(self):
         """Provinces that exist today (not merged away)."""
         return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=timezone.localdate()))
@@ -108,6 +109,8 @@ class Organisation(models.Model):
         on_delete=models.SET_NULL,
         related_name="predecessors",
     )
+
+    objects = ChangeAnnouncingQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -197,7 +200,7 @@ class Member(SearchIndexed):
         return bool(self.email) and self.receives_notices
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(ChangeAnnouncingQuerySet):
     def on(self, day: datetime.date):
         """Roles held on `day`."""
         return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day), started_on__lte=day)

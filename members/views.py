@@ -21,6 +21,7 @@ class MemberListView(ShellCachedMixin, ListView):
 
     template_name = "members/member_list.html"
     context_object_name = "memberships"
+    shell_params = ("tinh",)
 
     def get_queryset(self):
         memberships = (

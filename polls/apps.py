@@ -7,4 +7,4 @@ class PollsConfig(AppConfig):
     verbose_name = _("Thăm dò ý kiến")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the cache receivers)
+        from . import signals  # noqa: F401  (connects the sign-in receiver)

@@ -1,16 +1,20 @@
-"""What the poll block keeps in Django's cache (Redis in production).
+"""What the poll block keeps: in Django's cache (Redis in production) and in each process's memos.
 
-Only what is the same for every visitor is cached: the featured poll with its
-choices, and the rendered results fragment of a poll in each language.
-Nothing here carries a CSRF token or anything about the visitor.
+Only what is the same for every visitor is kept: the featured poll with its
+choices, the rendered results fragment of a poll in each language, and the
+rendered blocks (with a marker where the CSRF token goes). Nothing here
+carries a CSRF token or anything about the visitor.
 
-A poll's results version is a random token that changes, after commit,
-whenever a vote is cast or the poll or its choices are edited. The fragment
-is stored with the version it was rendered under and used only while that
-version is current. A reader that read the version before a vote committed
-may still store a fragment counted before it, but under the old version,
-which nobody accepts any more: no window in which a stale count passes for
-the current one. Reading both keys is one round trip (get_many).
+Everything here is keyed on the content version (council.shared.shells), so
+an edit of a poll or its choices, however made, reaches it on the site's one
+invalidation path. A vote cast has a path of its own, the poll's results
+version: a random token replaced after the vote commits (see
+council.shared.shells.CREATED_ON_THEIR_OWN_PATH). The fragment is stored
+with the versions it was rendered under and used only while they are
+current. A reader that read the version before a vote committed may still
+store a fragment counted before it, but under the old version, which nobody
+accepts any more: no window in which a stale count passes for the current
+one. Reading both keys is one round trip (get_many).
 """
 
 import functools
@@ -25,19 +29,19 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from council.shared import shells
-from council.shared.held import Held
+from council.shared.held import Memo
 from council.shared.shells import squeeze
 
 from .models import Choice, Poll
 from .results import Results
 
-FEATURED_KEY = "polls:featured"
+FEATURED_KEY = "polls:featured:{version}"
 FEATURED_TIMEOUT = 600
 # Read on every page: each process keeps them a moment (council.shared.held). A vote
 # shows at once in the process that took it, within a second elsewhere.
-_held_featured = Held(seconds=2.0)
-_held_results = Held(seconds=1.0)
-_held_pages = Held(seconds=2.0, max_entries=100)  # polls by slug, for their own pages
+_held_featured = Memo(seconds=2.0, max_entries=4)
+_held_results = Memo(seconds=1.0, max_entries=200)
+_held_pages = Memo(seconds=2.0, max_entries=100)  # polls by slug, for their own pages
 RESULTS_VERSION_KEY = "polls:results-version:{poll_id}"
 RESULTS_FRAGMENT_KEY = "polls:results:{poll_id}:{language}"
 RESULTS_FRAGMENT_TIMEOUT = 3600
@@ -50,15 +54,17 @@ def featured_poll() -> tuple[Poll | None, Results | None]:
     The second item is the poll's results when they were counted just now,
     in the same query that loaded the poll (a cold cache); otherwise None.
     """
-    if (held := _held_featured.current()) is not None:
+    version = shells.content_version()
+    if (held := _held_featured.current(version)) is not None:
         return held[0], None
-    cached = cache.get(FEATURED_KEY)
+    key = FEATURED_KEY.format(version=version)
+    cached = cache.get(key)
     if cached is not None:
-        return _held_featured.keep(cached[0]), None
+        return _held_featured.keep(cached[0], version), None
     poll, counted = _load_featured()
     # A one-item list, so that "no featured poll" is cached too.
-    cache.set(FEATURED_KEY, [poll], FEATURED_TIMEOUT)
-    return _held_featured.keep(poll), counted
+    cache.set(key, [poll], FEATURED_TIMEOUT)
+    return _held_featured.keep(poll, version), counted
 
 
 def _load_featured() -> tuple[Poll | None, Results | None]:
@@ -74,19 +80,13 @@ def _load_featured() -> tuple[Poll | None, Results | None]:
     return poll, Results.from_choices(choices)
 
 
-def forget_featured_poll() -> None:
-    """Call on commit of any change to a poll or its choices (not votes)."""
-    cache.delete(FEATURED_KEY)
-    _held_featured.forget()
-    _held_pages.forget_all()
-
-
 def poll_for_page(slug: str) -> Poll | None:
     """The started poll with this slug and its choices, held a moment in this process."""
-    if (held := _held_pages.current(slug)) is not None:
+    key = (shells.content_version(), slug)
+    if (held := _held_pages.current(key)) is not None:
         return held[0]
     poll = Poll.objects.started().prefetch_related("choices").filter(slug=slug).first()
-    return _held_pages.keep(poll, slug)
+    return _held_pages.keep(poll, key)
 
 
 @functools.cache
@@ -107,8 +107,9 @@ def results_fragment(
     (so this call finds it and counts afresh) or sets it after (so what is
     stored here is already stale and nobody serves it).
     """
-    language = get_language()
-    if (held := _held_results.current((poll_id, language))) is not None:
+    language, content = get_language(), shells.content_version()
+    held_key = (poll_id, language, content)
+    if (held := _held_results.current(held_key)) is not None:
         return held[0]
     version_key = RESULTS_VERSION_KEY.format(poll_id=poll_id)
     fragment_key = RESULTS_FRAGMENT_KEY.format(poll_id=poll_id, language=language)
@@ -120,14 +121,14 @@ def results_fragment(
         started_here = cache.add(version_key, version, timeout=None)
         if not started_here:
             version = cache.get(version_key) or version  # another process started it first
-    stamp = f"{version}:{_template_digest()}"
+    stamp = f"{version}:{content}:{_template_digest()}"
     if cached is not None and cached[0] == stamp:
         # Our own template's output, stored as it was rendered.
-        return _held_results.keep(mark_safe(cached[1]), (poll_id, language))
+        return _held_results.keep(mark_safe(cached[1]), held_key)
     counted = counted_before if started_here and counted_before is not None else results()
     html = render_results(counted)
     cache.set(fragment_key, (stamp, str(html)), RESULTS_FRAGMENT_TIMEOUT)
-    return _held_results.keep(html, (poll_id, language))
+    return _held_results.keep(html, held_key)
 
 
 def render_results(results: Results) -> str:
@@ -136,7 +137,7 @@ def render_results(results: Results) -> str:
 
 
 def forget_results(poll_id: int) -> None:
-    """Make every cached rendering of this poll's results stale (call on commit)."""
+    """Make every cached rendering of this poll's results stale: the path of votes cast (call on commit)."""
     cache.set(RESULTS_VERSION_KEY.format(poll_id=poll_id), secrets.token_hex(8), timeout=None)
     _held_results.forget_all()
 
@@ -153,7 +154,7 @@ def forget_results(poll_id: int) -> None:
 SIDEBAR_TEMPLATE = "polls/_sidebar_block.html"
 PAGE_TEMPLATE = "polls/_page_block.html"
 # Rendered blocks, kept in this process: the key holds everything they show.
-_blocks = Held(seconds=3600, max_entries=300)
+_blocks = Memo(seconds=3600, max_entries=300)
 
 
 def _poll_fingerprint(poll: Poll) -> str:
@@ -195,7 +196,8 @@ def _block(template: str, panel, *, request, on_its_page: bool, csrf_token) -> s
             panel.poll.is_closed,
             str(results),
         )
-    here = request.get_full_path() if request is not None else ""
+    # The page's path as its shell knows it: a parameter no page reads makes no new block.
+    here = shells.page_path(request) if request is not None else ""
     key = (template, state, here, get_language())
     if (kept := _blocks.current(key)) is not None:
         html = kept[0]
@@ -204,6 +206,7 @@ def _block(template: str, panel, *, request, on_its_page: bool, csrf_token) -> s
             "panel": panel,
             "request": request,
             "on_its_page": on_its_page,
+            "next_url": here,
             "csrf_token": shells.TOKEN_MARKER,
         }
         html = _blocks.keep(squeeze(str(render_to_string(template, context))), key)

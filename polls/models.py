@@ -10,8 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from council.shared.changes import ChangeAnnouncingQuerySet
 
-class PollQuerySet(models.QuerySet):
+
+class PollQuerySet(ChangeAnnouncingQuerySet):
     def started(self, now: datetime.datetime | None = None):
         """Polls the public may see: open now, or open once and since closed."""
         return self.filter(opens_at__lte=now or timezone.now())
@@ -110,7 +112,7 @@ class Poll(models.Model):
         return self.results_shown == self.ResultsShown.AFTER_VOTING and has_voted
 
 
-class ChoiceQuerySet(models.QuerySet):
+class ChoiceQuerySet(ChangeAnnouncingQuerySet):
     def with_vote_counts(self):
         """Each choice with `vote_count`, counted in the same (single) query."""
         return self.annotate(vote_count=Count("votes")).order_by("order", "pk")
@@ -156,7 +158,7 @@ def _linked_keys(voter_key: str) -> Q:
     return Q(user_id__in=VoterLink.objects.filter(guest_key=voter_key).values("user_id"))
 
 
-class VoteQuerySet(models.QuerySet):
+class VoteQuerySet(ChangeAnnouncingQuerySet):
     def of_voter(self, voter_key: str):
         """Votes by this voter under any of their keys: a member's browsers, a browser's members.
 

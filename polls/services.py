@@ -23,8 +23,6 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Least, Now
 from django.utils.translation import gettext_lazy as _
 
-from council.shared import shells
-
 from . import caching, locks
 from .models import Choice, Poll, Vote, VoterLink
 from .voters import member_key
@@ -123,8 +121,8 @@ def close_poll(*, poll: Poll) -> Poll:
 
     Side effects: sets closes_at to the database's time (and opens_at too, if
     the poll had not opened yet), holding the poll exclusively (polls.locks),
-    which waits for the votes in flight; forgets the cached featured poll and
-    results on commit. Idempotent: a poll already closed keeps its time.
+    which waits for the votes in flight (the update announces the change: every
+    cache of the poll is then stale). Idempotent: a poll already closed keeps its time.
     """
     with transaction.atomic():
         locks.own_poll(poll.pk)
@@ -134,8 +132,6 @@ def close_poll(*, poll: Poll) -> Poll:
             closes_at=Now(), opens_at=Least("opens_at", Now())
         )
         poll.refresh_from_db(fields=["opens_at", "closes_at"])
-        transaction.on_commit(_forget_poll_caches)
-        transaction.on_commit(partial(caching.forget_results, poll.pk))
     return poll
 
 
@@ -143,14 +139,13 @@ def feature_poll(*, poll: Poll) -> None:
     """Show `poll` in the sidebar instead of whichever poll was there.
 
     Side effects: unfeatures every other poll and features this one in one
-    transaction (the partial unique constraint allows one featured poll);
-    forgets the cached featured poll on commit. Idempotent.
+    transaction (the partial unique constraint allows one featured poll).
+    Idempotent.
     """
     with transaction.atomic():
         Poll.objects.filter(featured=True).exclude(pk=poll.pk).update(featured=False)
         Poll.objects.filter(pk=poll.pk).update(featured=True)
         poll.featured = True
-        transaction.on_commit(_forget_poll_caches)
 
 
 def unfeature_poll(*, poll: Poll) -> None:
@@ -158,10 +153,3 @@ def unfeature_poll(*, poll: Poll) -> None:
     with transaction.atomic():
         Poll.objects.filter(pk=poll.pk).update(featured=False)
         poll.featured = False
-        transaction.on_commit(_forget_poll_caches)
-
-
-def _forget_poll_caches() -> None:
-    """After an UPDATE to a poll (closed, featured): no save signal announces it."""
-    caching.forget_featured_poll()
-    shells.forget_all()  # the pages showing its dates and place: its own, the archive

@@ -41,6 +41,7 @@ class PollListView(ShellCachedMixin, ListView):
     template_name = "polls/poll_list.html"
     context_object_name = "past_polls"
     paginate_by = 20
+    shell_params = ("page",)
 
     def get_queryset(self):
         return Poll.objects.closed().annotate(vote_total=Count("votes")).order_by("-closes_at", "-pk")

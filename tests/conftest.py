@@ -54,16 +54,6 @@ def _plain_static_and_private_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_counter_snapshot():
-    """The online counter keeps its last snapshot in the process: start each test without it."""
-    from council import counter
-
-    counter._held = None
-    yield
-    counter._held = None
-
-
-@pytest.fixture(autouse=True)
 def _closed_breakers():
     """Every test starts with Redis and the database taken as reachable (council.shared.breaker)."""
     from council.shared import breaker
@@ -77,7 +67,8 @@ def _closed_breakers():
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test leaves the cache empty: local memory, or this site's keys in Redis.
+    """Each test starts with no memo of this process (shells, the poll, the counter's snapshot)
+    and leaves the cache empty: local memory, or this site's keys in Redis.
 
     On Redis only keys under CACHE_KEY_PREFIX are deleted (not FLUSHDB), so that
     test runs with different prefixes can share one server.

@@ -11,7 +11,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from council import counter
 from council.demo.meetings import report_pdf
 from council.models import Article
 from council.shared import held
@@ -95,7 +94,6 @@ def queries_of(client, path: str) -> int:
     """Queries of one request on a cold cache (page shells, the poll, the counter all dropped)."""
     cache.clear()
     held.forget_everything()
-    counter._held = None
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     assert response.status_code == 200, path

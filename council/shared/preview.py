@@ -29,6 +29,7 @@ class StaffPreviewMixin:
     """
 
     counts_views = False
+    shell_cached = False  # see council.shared.shells.ShellCachedMixin
 
     def rows(self):
         return self.model._default_manager.all()

@@ -6,22 +6,29 @@ the flash messages, the poll block and the visit counter. Templates include
 the parts with `{% per_visitor "template.html" %}`. A view with
 `ShellCachedMixin` renders its page once with those parts left as holes and
 the token and the nonce as markers (the shell), keeps the shell in this
-process's memory (council.held), and answers every request by rendering only the
-holes into it and putting this response's token and nonce in place of the
-markers: the view's queries and the page's template run only when the
-shell is missing or out of date.
+process's memory (a council.shared.held.Memo), and answers every request by
+rendering only the holes into it and putting this response's token and nonce
+in place of the markers: the view's queries and the page's template run only
+when the shell is missing or out of date.
 
-The shell never holds a token, a nonce or anything about a visitor. It is
-keyed by the path with its query string, the language, whether the visitor
-is logged in, and the content version, which every committed save of something shown on public pages
-changes (see `content_changed`; other processes see a new version within a
-second, council.held); it also expires after PAGE_SHELL_SECONDS,
-which bounds what no save announces (a scheduled article's time coming, a
-bulk update).
+The contract: a shell holds nothing about a visitor (no token, no nonce, no
+name, nothing of the query string but the parameters the view declares);
+tests/council/test_shell_contract.py renders every shell-cached view of the
+URL configuration for a guest and two members and checks it.
+
+A shell is keyed by the path, the query parameters its view declares
+(`shell_params`; any other parameter is ignored, and hidden from the view
+while the shell is rendered), the host, the language, whether the visitor is
+logged in, and the content version, which every change of something shown on
+public pages replaces (`content_changed`, the one receiver of every save,
+delete and bulk write; other processes see a new version within a second).
+A shell also expires after PAGE_SHELL_SECONDS, which bounds what no write
+announces (a scheduled article's time coming).
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import secrets
 import time
@@ -30,18 +37,19 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.template import Context
 from django.template.context_processors import csrf
 from django.template.loader import get_template
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from . import breaker
 from .cache import redis_failing
-from .held import Held
+from .held import Memo
 
 VERSION_KEY = "shells:content-version"
 RECORDING = "recording_shell"  # context variable: per_visitor leaves a marker instead of rendering
@@ -56,16 +64,18 @@ _NONCE = f"nonce{_SECRET}value"
 _SLOT = re.compile(rf"<!--hole:{_SECRET}:([\w./-]+)-->|{TOKEN_MARKER}|{_NONCE}")
 _INDENTATION = re.compile(r"\n\s+")
 
-# Models whose rows appear on no public page: their saves leave the shells alone.
+# Models whose rows appear on no public page: their changes leave the shells alone.
 NOT_SHOWN = {
-    "polls.Vote",
     "polls.VoterLink",
     "meetings.Delivery",
     "meetings.Notice",
     "council.DailyVisits",
-    "council.Feedback",  # council.feedback refreshes the shells when it publishes an answer
     "members.User",
 }
+# Rows whose creation is announced on a path of their own: a vote cast gives its poll's
+# results a new version (polls.caching), which no shell holds. Editing or deleting votes
+# (the admin) changes the archive's totals: that is a change of content like any other.
+CREATED_ON_THEIR_OWN_PATH = {"polls.Vote"}
 SHOWN_APPS = {"council", "meetings", "members", "polls", "flatpages"}
 
 
@@ -137,9 +147,9 @@ def _visitor_context(request: HttpRequest, token: str | None) -> Context:
     )
 
 
-_version = Held(seconds=1.0)
+_version = Memo(seconds=1.0)
 # The shells themselves, each some 10 to 20 kB; their keys hold the content version.
-_kept = Held(seconds=60, max_entries=500)
+_kept = Memo(seconds=60, max_entries=500)
 
 
 # Saves made in this process while Redis was unreachable (see content_version).
@@ -179,23 +189,46 @@ def _forget_shells() -> None:
     _kept.forget_all()
 
 
-def key_for(request: HttpRequest) -> tuple:
+def shell_query(request: HttpRequest, params: tuple[str, ...]) -> str:
+    """The query string of the parameters a page reads, normalised: sorted, trimmed, empty ones dropped.
+
+    A parameter given twice counts with its last value, as QueryDict.get() reads it.
+    """
+    pairs = sorted((name, request.GET[name].strip()) for name in params if name in request.GET)
+    return urlencode([(name, value) for name, value in pairs if value])
+
+
+def page_path(request: HttpRequest) -> str:
+    """The page's path as its shell knows it (what a hole may key on): declared parameters only."""
+    return getattr(request, "shell_path", None) or request.get_full_path()
+
+
+def key_for(request: HttpRequest, params: tuple[str, ...] = ()) -> tuple:
     visitor = "member" if request.user.is_authenticated else "guest"  # see per_visitor(guests_alike=)
     # The host too: absolute links (sharing, Open Graph) are built from it.
-    return (content_version(), get_language(), visitor, request.get_host(), request.get_full_path())
+    query = shell_query(request, params)
+    return (content_version(), get_language(), visitor, request.get_host(), request.path, query)
 
 
-def content_changed(sender, **kwargs) -> None:
-    """Signal receiver: a model shown on public pages was saved or deleted."""
+def content_changed(sender, *, created: bool = False, action: str = "", **kwargs) -> None:
+    """The one receiver of changes (post_save, post_delete, m2m_changed, council.shared.changes.rows_changed).
+
+    A change of a model shown on public pages gives the content a new
+    version: every shell, and every cached value keyed on the version, is
+    then out of date.
+    """
     label = sender._meta.label
-    if sender._meta.app_label in SHOWN_APPS and label not in NOT_SHOWN:
-        forget_all()
-        # And again after commit: a request served between the save and the
-        # commit would otherwise store the old content under the new version.
-        transaction.on_commit(forget_all)
+    if sender._meta.app_label not in SHOWN_APPS or label in NOT_SHOWN or action.startswith("pre_"):
+        return
+    if created and label in CREATED_ON_THEIR_OWN_PATH:
+        return
+    _new_content_version()
+    # And again after commit: a request served between the save and the
+    # commit would otherwise store the old content under the new version.
+    transaction.on_commit(_new_content_version)
 
 
-def forget_all() -> None:
+def _new_content_version() -> None:
     global _local_saves
     _local_saves += 1
     cache.set(VERSION_KEY, secrets.token_hex(8), timeout=None)
@@ -206,21 +239,36 @@ class ShellCachedMixin:
     """Serve GET from the page's shell when it is current; otherwise render it and keep it.
 
     Only for pages whose template shows nothing about the visitor outside
-    `per_visitor` parts. A view whose GET has a side effect does it again in
-    served_from_shell(), from what shell_note() kept.
+    `per_visitor` parts. `shell_params` names the query parameters the page
+    reads (pagination's "page", search's "q"): the shell is kept per value of
+    those, and while it is rendered the view sees no other parameter. A view
+    whose GET has a side effect does it again in served_from_shell(), from
+    what shell_note() kept.
     """
 
+    shell_params: tuple[str, ...] = ()
+    # False in a subclass that never serves from shells (a staff preview, council.shared.preview).
+    shell_cached = True
+
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        key = key_for(request)
+        key = key_for(request, self.shell_params)
+        query = key[-1]
+        request.shell_path = f"{request.path}?{query}" if query else request.path
         if (kept := _kept.current(key)) is not None:
             shell, note = kept[0]
             self.served_from_shell(request, note)
             return HttpResponse(fill(shell, request))
-        response = super().get(request, *args, **kwargs)
-        if response.status_code == 200 and hasattr(response, "render") and not response.is_rendered:
-            response.context_data.update({RECORDING: True, "csrf_token": TOKEN_MARKER, "csp_nonce": _NONCE})
-            shell = carve(response.render().content.decode())
-            _kept.keep((shell, self.shell_note()), key, seconds=settings.PAGE_SHELL_SECONDS)
+        with _only_declared_parameters(request, query):
+            response = super().get(request, *args, **kwargs)
+            if response.status_code == 200 and hasattr(response, "render") and not response.is_rendered:
+                response.context_data.update(
+                    {RECORDING: True, "csrf_token": TOKEN_MARKER, "csp_nonce": _NONCE}
+                )
+                shell = carve(response.render().content.decode())
+                _kept.keep((shell, self.shell_note()), key, seconds=settings.PAGE_SHELL_SECONDS)
+            else:
+                shell = None
+        if shell is not None:
             response.content = fill(shell, request)
         return response
 
@@ -230,3 +278,19 @@ class ShellCachedMixin:
 
     def served_from_shell(self, request: HttpRequest, note) -> None:
         """The view's own work for a request served from the shell (counting a view, say)."""
+
+
+@contextlib.contextmanager
+def _only_declared_parameters(request: HttpRequest, query: str):
+    """While a shell is rendered, the request's query string is the shell's own (`shell_query`).
+
+    So nothing else of it (a visitor's ?utm_source=..., ?email=...) can reach
+    a shell that other visitors are served, through the view or the template
+    (the language form's "next", say).
+    """
+    saved = request.GET, request.META.get("QUERY_STRING", "")
+    request.GET, request.META["QUERY_STRING"] = QueryDict(query), query
+    try:
+        yield
+    finally:
+        request.GET, request.META["QUERY_STRING"] = saved

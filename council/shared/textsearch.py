@@ -29,6 +29,7 @@ from django.db import connection, models
 from django.db.models import Value
 from django.utils.html import strip_tags
 
+from .changes import ChangeAnnouncingQuerySet
 from .text import fold
 
 CONFIG = "vietnamese_unaccent"
@@ -165,8 +166,11 @@ def _touches(model, names) -> bool:
     return bool(searched & {name.removesuffix("_id") for name in names})
 
 
-class SearchIndexedQuerySet(models.QuerySet):
-    """Keeps search vectors current on the bulk paths (update, bulk_create, bulk_update)."""
+class SearchIndexedQuerySet(ChangeAnnouncingQuerySet):
+    """Keeps search vectors current on the bulk paths (update, bulk_create, bulk_update).
+
+    Built on ChangeAnnouncingQuerySet: those paths announce the change too.
+    """
 
     def update(self, **kwargs):
         if "search_vector" in kwargs or not _touches(self.model, kwargs):

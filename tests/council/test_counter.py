@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from council import counter
+from council import counter, counter_store
 from council.models import DailyVisits
 from tests.factories import UserFactory
 
@@ -26,13 +26,13 @@ def store(request, settings):
 
         if not redis_available():
             pytest.skip("needs Redis: set REDIS_URL=redis://127.0.0.1:6379/0")
-        backend = counter.RedisBackend(settings.REDIS_CACHE_URL, f"{settings.CACHE_KEY_PREFIX}:test")
+        backend = counter_store.RedisBackend(settings.REDIS_CACHE_URL, f"{settings.CACHE_KEY_PREFIX}:test")
         yield backend
         keys = list(backend.client.scan_iter(match=f"{backend.prefix}:*"))
         if keys:
             backend.client.delete(*keys)
     else:
-        yield counter.CacheBackend("test")
+        yield counter_store.CacheBackend("test")
 
 
 @pytest.fixture
@@ -84,14 +84,14 @@ def test_visits_and_unique_visitors_per_day(use):
     )  # a new one
     counter.record(visitor="b", member=False, last_seen=None, now=NOW + 10)
 
-    day = counter._day(NOW)
+    day = counter_store.day_of(NOW)
     assert use.day(day) == (3, 2)
 
 
 def test_daily_copy_is_idempotent(use):
     counter.record(visitor="a", member=False, last_seen=None, now=NOW)
     counter.record(visitor="b", member=False, last_seen=None, now=NOW)
-    day = datetime.date.fromisoformat(counter._day(NOW))
+    day = datetime.date.fromisoformat(counter_store.day_of(NOW))
 
     counter.copy_day(day=day)
     counter.copy_day(day=day)

@@ -1,5 +1,8 @@
 """Search answers the question asked: on SQLite, and on PostgreSQL when DATABASE_URL points there."""
 
+import html
+import re
+
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
@@ -28,7 +31,12 @@ pytestmark = pytest.mark.django_db
 
 
 def titles(client, q: str) -> list[str]:
-    return [hit.title for hit in client.get("/tim-kiem/", {"q": q}).context["hits"]]
+    """The titles of the results page, as shown (it may come from its page shell, with no context)."""
+    page = client.get("/tim-kiem/", {"q": q}).content.decode()
+    return [
+        html.unescape(title)
+        for title in re.findall(r'<h2 class="h6 mb-1">.*?<a href="[^"]*">([^<]*)</a>', page, re.S)
+    ]
 
 
 # What a query means ---------------------------------------------------------------
@@ -383,17 +391,3 @@ def test_postgres_search_uses_the_unaccent_configuration(demo):
         cursor.execute("SELECT to_tsvector('vietnamese_unaccent', 'Lào Cai Đắk Lắk')::text")
         assert cursor.fetchone()[0] == "'cai':2 'dak':3 'lak':4 'lao':1"
     assert search.search("quang binh")[0].rank > 0
-
-
-def test_search_results_are_kept_until_public_content_changes(client, django_assert_num_queries):
-    ArticleFactory(title="Chuyển đổi số tỉnh Quảng Bình")
-    first = client.get("/tim-kiem/", {"q": "quang binh"}).content.decode()
-
-    with django_assert_num_queries(0):
-        again = client.get("/tim-kiem/", {"q": "QUẢNG BÌNH"}).content.decode()  # the same words, folded
-    ArticleFactory(title="Quảng Bình đăng cai phiên họp")
-    after_a_save = client.get("/tim-kiem/", {"q": "quang binh"}).content.decode()
-
-    assert "Chuyển đổi số" in first and "Chuyển đổi số" in again
-    assert "đăng cai" not in first
-    assert "đăng cai" in after_a_save

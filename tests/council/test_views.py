@@ -141,12 +141,10 @@ def test_home_page_queries_stay_the_same_with_ten_times_the_content(
     from django.core.cache import cache
 
     def home_queries() -> int:
-        from council import counter
         from council.shared import held
 
         cache.clear()  # the page cache is cold; thumbnails keep their own alias
-        held.forget_everything()  # and what this process keeps: page shells, the poll
-        counter._held = None
+        held.forget_everything()  # and what this process keeps: page shells, the poll, the counter
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 

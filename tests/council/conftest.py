@@ -1,6 +1,9 @@
 import pytest
 from django.core.management import call_command
 
+# The online counter's stores (both backends) and the counter reading from one of them.
+from tests.council.counter_fixtures import store, use  # noqa: F401
+
 
 @pytest.fixture
 def demo():

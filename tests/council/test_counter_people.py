@@ -144,13 +144,17 @@ def test_a_bot_is_not_shown_itself(client, use):
     assert counts_on(response)["guests"] == 0
 
 
-def test_a_client_without_cookies_adds_few_guests_a_minute(use, settings, monkeypatch):
-    settings.ONLINE_COUNTER_NEW_GUESTS_PER_MINUTE = 5
-    # All in one minute of the limit's clock, however slowly the machine runs the 41 requests.
+@pytest.fixture
+def one_minute(monkeypatch):
+    """The new-guest limit's clock stopped in one minute, however slowly the machine runs the requests."""
     admit, minute = counter.admit_new_guest, NOW // 60 * 60 + 1
     monkeypatch.setattr(
         counter, "admit_new_guest", lambda *, address, now: admit(address=address, now=minute)
     )
+
+
+def test_a_client_without_cookies_adds_few_guests_a_minute(use, settings, one_minute):
+    settings.ONLINE_COUNTER_NEW_GUESTS_PER_MINUTE = 5
     for _ in range(40):  # a load test, or a script: never a cookie back
         Client().get(reverse("home"), headers={"user-agent": BROWSER}, REMOTE_ADDR="203.0.113.7")
     Client().get(reverse("home"), headers={"user-agent": BROWSER}, REMOTE_ADDR="203.0.113.8")
@@ -158,7 +162,7 @@ def test_a_client_without_cookies_adds_few_guests_a_minute(use, settings, monkey
     assert counter.snapshot().guests == 6
 
 
-def test_an_office_behind_one_address_is_counted_right(use, settings):
+def test_an_office_behind_one_address_is_counted_right(use, settings, one_minute):
     """30 colleagues behind one NAT arrive in the same minute; their browsers keep cookies."""
     settings.ONLINE_COUNTER_NEW_GUESTS_PER_MINUTE = 5
     browsers = [Client(REMOTE_ADDR="203.0.113.9") for _ in range(30)]

@@ -30,7 +30,7 @@ from meetings.models import Agreement, Document, Meeting
 from members.models import Member
 
 from .models import Article
-from .shared import doctext, shells
+from .shared import doctext, shells, translated
 from .shared.text import fold
 from .shared.textsearch import CONFIG, Query, contains, matches, parse, words
 
@@ -51,6 +51,7 @@ class Hit:
     rank: float
     title_match: bool = False
     detail: str = ""  # a document's meeting and the page where the words are
+    lang: str = "vi"  # the language its title and snippet are shown in (Vietnamese where no English exists)
 
 
 def _sources():
@@ -138,6 +139,8 @@ def search(query: str) -> list[Hit]:
                 Hit(
                     kind=str(kind),
                     title=title(row),
+                    # A member's name, a document's title: Vietnamese, as are records without English.
+                    lang=translated.shown_language(row, "title"),
                     url=url(row),
                     snippet=found or snippet(text(row), parsed),
                     rank=rank,

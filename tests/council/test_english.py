@@ -147,3 +147,15 @@ def test_search_in_english_finds_the_english_versions(client):
     assert vietnamese == ["Thành phố thông minh"]  # found by its English words, titled in Vietnamese
     assert "Smart cities in the region" in page_en
     assert [hit.title for hit in search.search("thanh pho thong minh")] == ["Thành phố thông minh"]
+
+
+def test_english_search_marks_what_it_shows_in_vietnamese(client):
+    ArticleFactory(title="Thành phố thông minh", title_en="Smart cities in the region", summary="Tóm tắt")
+    ArticleFactory(title="Đô thị thông minh ở Huế", summary="Chỉ có tiếng Việt")
+
+    shown = page(client, "/en/tim-kiem/?q=thong+minh")
+
+    assert '>Smart cities in the region</a>' in shown
+    assert 'lang="vi">Đô thị thông minh ở Huế</a>' in shown
+    assert 'lang="vi">Smart cities' not in shown
+    assert 'lang="vi"' not in page(client, "/tim-kiem/?q=thong+minh").split("<main")[1]

@@ -115,14 +115,19 @@ def gunicorn(*, workers: int = 2, threads: int = 1, env: dict[str, str] | None =
         wait_until_up(server.url + "/healthz", process)
         yield server
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop(process)
         shutil.rmtree(static_root, ignore_errors=True)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a server started in a session of its own: SIGTERM to its group, SIGKILL after 15 s."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import http.cookiejar
 import re
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -25,7 +24,8 @@ from bench import harness
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-def test_database_url() -> str:
+def url_of_test_database() -> str:
+    """The test database's URL, for processes of their own (gunicorn, a worker, nginx's upstream)."""
     db = connection.settings_dict
     password = f":{urllib.parse.quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
     return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
@@ -37,7 +37,7 @@ def gunicorn_on_test_database(
 ) -> Iterator[harness.Server]:
     """gunicorn serving the test database, with a cache prefix of its own under this run's."""
     env = harness.bench_env(
-        DATABASE_URL=test_database_url(),
+        DATABASE_URL=url_of_test_database(),
         REDIS_URL=settings.REDIS_URL or "",
         # Under this run's prefix, so that the suite's cache clean-up removes its keys too.
         CACHE_KEY_PREFIX=f"{settings.CACHE_KEY_PREFIX}:gunicorn-{uuid.uuid4().hex[:8]}",
@@ -103,24 +103,3 @@ def _send(opener, request) -> Answer:
             return Answer(response.status, response.read(), dict(response.headers))
     except urllib.error.HTTPError as error:
         return Answer(error.code, error.read(), dict(error.headers))
-
-
-def at_once(count: int, work) -> list:
-    """`work(i)` in `count` threads released together; each result, or the exception raised."""
-    barrier = threading.Barrier(count, timeout=60)
-    outcomes: list = [None] * count
-
-    def target(index: int) -> None:
-        try:
-            barrier.wait()
-            outcomes[index] = work(index)
-        except Exception as error:
-            outcomes[index] = error
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes

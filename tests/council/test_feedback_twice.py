@@ -8,7 +8,8 @@ from django.core import mail
 from django.urls import reverse
 
 from council.models import Feedback
-from tests.live_gunicorn import Browser, at_once, gunicorn_on_test_database
+from tests.live_gunicorn import Browser, gunicorn_on_test_database
+from tests.races import at_once
 
 FORM = {
     "name": "Trần Thị Bình",

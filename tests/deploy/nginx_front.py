@@ -11,7 +11,6 @@ import contextlib
 import json
 import os
 import re
-import signal
 import socket
 import ssl
 import subprocess
@@ -24,17 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
+
+from bench import harness
 
 NGINX = "/usr/sbin/nginx"
 DEPLOY = Path(settings.BASE_DIR) / "deploy" / "nginx"
 HOST = "hoidong.example.org"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def render_site(text: str, *, http_port: int, https_port: int, upstream: int, root: Path) -> str:
@@ -79,22 +73,6 @@ http {{
     include {root / "council.conf"};
 }}
 """
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def stop(process: subprocess.Popen) -> None:
-    with suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
 
 
 def wait_for_port(port: int, process: subprocess.Popen, what: str, log: Path) -> None:
@@ -165,7 +143,7 @@ def running_front(root: Path, *, database: str) -> Iterator[Front]:
         check=True,
         capture_output=True,
     )
-    upstream, http_port, https_port = free_port(), free_port(), free_port()
+    upstream, http_port, https_port = harness.free_port(), harness.free_port(), harness.free_port()
     gunicorn_log = root / "logs" / "gunicorn.log"
     with gunicorn_log.open("w") as log:
         gunicorn = subprocess.Popen(
@@ -219,6 +197,6 @@ def running_front(root: Path, *, database: str) -> Iterator[Front]:
             context = ssl.create_default_context(cafile=str(root / "tls" / "site.pem"))
             yield Front(root, http_port, https_port, upstream, manifest, context)
         finally:
-            stop(nginx)
+            harness.stop(nginx)
     finally:
-        stop(gunicorn)
+        harness.stop(gunicorn)

@@ -26,8 +26,9 @@ from axes.models import AccessAttempt
 from django.core.files.base import ContentFile
 
 from meetings.models import Document
-from tests.deploy.nginx_front import HOST, NGINX, Front, database_url, running_front
+from tests.deploy.nginx_front import HOST, NGINX, Front, running_front
 from tests.factories import MeetingFactory, poll_with_choices
+from tests.live_gunicorn import url_of_test_database
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -42,7 +43,7 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def front(tmp_path_factory, django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        url = database_url()
+        url = url_of_test_database()
     with running_front(tmp_path_factory.mktemp("front"), database=url) as running:
         yield running
 

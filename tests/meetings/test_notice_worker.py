@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 import redis
 from django.conf import settings
-from django.db import connection
 from django.db.models import Count
 
 from meetings.models import Delivery, Notice
 from meetings.notice_send import send_notice
 from tests.factories import NoticeFactory
+from tests.live_gunicorn import url_of_test_database
 from tests.meetings.notice_helpers import council_members
 
 pytestmark = [
@@ -35,15 +35,6 @@ pytestmark = [
 
 BASE_DIR = Path(settings.BASE_DIR)
 UNFINISHED = ("queued", "sending")
-
-
-def test_database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-test_database_url.__test__ = False  # a helper, not a test
 
 
 def purge_broker() -> None:
@@ -87,7 +78,7 @@ def celery_worker(tmp_path: Path, *, smtp_port: int, name: str) -> Iterator[subp
     """A worker with embedded beat on the test database; stopped on exit, whatever happened."""
     env = {
         **os.environ,
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": url_of_test_database(),
         "REDIS_URL": settings.REDIS_URL,
         "CACHE_KEY_PREFIX": settings.CACHE_KEY_PREFIX,
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",

@@ -17,38 +17,11 @@ from polls.results import count_results
 from polls.services import AlreadyVoted, PollClosed, cast_vote, close_poll
 from tests.factories import UserFactory, poll_with_choices
 from tests.polls.conftest import browser_cookies
+from tests.races import at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 THREADS = 64
-
-
-def run_together(count: int, work) -> list:
-    """Run `work(i)` in `count` threads released at once; return each result or exception.
-
-    Each thread opens its own database connection before the barrier (so the
-    race is the work, not the connecting) and closes it at the end.
-    """
-    barrier = threading.Barrier(count, timeout=60)
-    outcomes: list = [None] * count
-
-    def target(index: int) -> None:
-        try:
-            connection.ensure_connection()
-            barrier.wait()
-            outcomes[index] = work(index)
-        except Exception as error:  # the outcome under test, or a failure to report
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
 
 
 def in_thread(work) -> tuple[threading.Thread, list]:
@@ -93,7 +66,7 @@ def test_64_guests_voting_at_once_lose_nothing(settings):
             url, {"choice": choices[i % 3].pk}, HTTP_ACCEPT="application/json"
         )
 
-    responses = run_together(THREADS, vote)
+    responses = at_once(THREADS, vote, own_connection=True)
 
     statuses = Counter(getattr(r, "status_code", repr(r)) for r in responses)
     assert statuses == Counter({200: THREADS})
@@ -111,7 +84,11 @@ def test_64_guests_voting_at_once_lose_nothing(settings):
 def test_64_votes_by_one_voter_leave_one(settings):
     poll, choices = poll_with_choices("Có", "Không")
 
-    outcomes = run_together(THREADS, lambda i: cast_vote(choice=choices[i % 2], voter_key="guest:one-voter"))
+    outcomes = at_once(
+        THREADS,
+        lambda i: cast_vote(choice=choices[i % 2], voter_key="guest:one-voter"),
+        own_connection=True,
+    )
 
     kinds = Counter(type(outcome).__name__ for outcome in outcomes)
     assert kinds == Counter({"Vote": 1, "AlreadyVoted": THREADS - 1})
@@ -137,7 +114,7 @@ def test_votes_racing_the_close_are_counted_before_it_or_refused_after():
             time.sleep(i * 0.0005)  # spread the votes around the close
             return cast_vote(choice=choices[i % 2], voter_key=f"guest:racer-{i}")
 
-        outcomes = run_together(THREADS, work)
+        outcomes = at_once(THREADS, work, own_connection=True)
 
         closed = outcomes[voters]
         counted = [o for o in outcomes[:voters] if isinstance(o, Vote)]
@@ -234,7 +211,7 @@ def test_a_member_and_their_browser_voting_at_once_count_once():
                 return cast_vote(choice=yes, voter_key=f"user:{member.pk}", user=member)
             return cast_vote(choice=no, voter_key="guest:members-browser")
 
-        kinds = Counter(type(outcome).__name__ for outcome in run_together(2, work))
+        kinds = Counter(type(outcome).__name__ for outcome in at_once(2, work, own_connection=True))
 
         assert kinds == Counter({"Vote": 1, "AlreadyVoted": 1})
         assert Vote.objects.filter(poll=poll).count() == 1

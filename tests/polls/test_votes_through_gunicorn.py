@@ -11,7 +11,8 @@ import pytest
 from polls.models import Vote
 from polls.results import count_results
 from tests.factories import poll_with_choices
-from tests.live_gunicorn import Browser, at_once, gunicorn_on_test_database
+from tests.live_gunicorn import Browser, gunicorn_on_test_database
+from tests.races import at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 JSON = {"Accept": "application/json"}

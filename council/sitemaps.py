@@ -1,7 +1,8 @@
 """sitemap.xml: the public pages search engines should know."""
 
-from django.contrib.flatpages.sitemaps import FlatPageSitemap
+from django.contrib.flatpages.models import FlatPage
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sites.models import Site
 from django.urls import reverse
 
 from meetings.models import Agreement, Meeting
@@ -39,6 +40,16 @@ class MeetingSitemap(BothLanguages):
 class AgreementSitemap(BothLanguages):
     def items(self):
         return Agreement.objects.filter(published=True)
+
+
+class FlatPageSitemap(BothLanguages):
+    """The pages the secretariat writes, at the address of each language (council.urls, "flatpage")."""
+
+    def items(self):
+        return FlatPage.objects.filter(sites=Site.objects.get_current(), registration_required=False)
+
+    def location(self, page: FlatPage) -> str:
+        return reverse("flatpage", kwargs={"url": page.url.lstrip("/")})
 
 
 class SectionSitemap(BothLanguages):

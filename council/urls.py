@@ -42,6 +42,8 @@ urlpatterns += i18n_patterns(
     path("", include("meetings.urls")),
     path("binh-chon/", include("polls.urls")),
     path("tai-khoan/", include("members.account_urls")),
+    # Last: any other address is a page the secretariat may have written, in either language.
+    re_path(r"^(?P<url>(?:[\w-]+/)+)$", views.FlatPageView.as_view(), name="flatpage"),
     prefix_default_language=False,
 )
 

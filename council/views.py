@@ -145,9 +145,8 @@ class _FlatPage(TemplateView):
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         site_id = get_current_site(request).id
-        page = get_object_or_404(
-            FlatPage.objects.select_related("dates"), url=self.kwargs["url"], sites=site_id
-        )
+        url = "/" + self.kwargs["url"].lstrip("/")  # "/gioi-thieu/" named, "tai-lieu/" caught
+        page = get_object_or_404(FlatPage.objects.select_related("dates"), url=url, sites=site_id)
         if page.registration_required and not request.user.is_authenticated:
             return redirect_to_login(request.path)
         # The title is plain text (the template escapes it); the content is HTML from the
@@ -162,7 +161,7 @@ class _FlatPage(TemplateView):
 
 
 class FlatPageView(ShellCachedMixin, _FlatPage):
-    """A page the secretariat writes in the admin (About, Charter, Contact), from its shell."""
+    """A page the secretariat writes in the admin (About, Charter, Contact, any other), from its shell."""
 
 
 class SearchView(ShellCachedMixin, TemplateView):

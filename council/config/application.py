@@ -55,7 +55,6 @@ MIDDLEWARE = [
     # Redis down: "please sign in again" rather than a silent logout.
     "council.middleware.SessionLostMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     "council.middleware.OnlineCounterMiddleware",
     # django-axes wants to be last: it turns a locked-out login into its response.
     "axes.middleware.AxesMiddleware",

@@ -159,3 +159,39 @@ def test_english_search_marks_what_it_shows_in_vietnamese(client):
     assert 'lang="vi">Đô thị thông minh ở Huế</a>' in shown
     assert 'lang="vi">Smart cities' not in shown
     assert 'lang="vi"' not in page(client, "/tim-kiem/?q=thong+minh").split("<main")[1]
+
+
+@pytest.fixture
+def written_page():
+    """A page the secretariat wrote in the admin, beyond About, Charter and Contact."""
+    from django.contrib.sites.models import Site
+
+    written = FlatPage.objects.create(
+        url="/tai-lieu-hoi-dong/",
+        title="Tài liệu Hội đồng",
+        title_en="Council documents",
+        content="<p>Danh mục tài liệu.</p>",
+        content_en="<p>The list of documents.</p>",
+    )
+    written.sites.add(Site.objects.get_current())
+    return written
+
+
+def test_any_page_the_secretariat_writes_has_its_english_address(client, written_page):
+    vietnamese = page(client, "/tai-lieu-hoi-dong/")
+    english = page(client, "/en/tai-lieu-hoi-dong/")
+
+    assert "Danh mục tài liệu." in vietnamese
+    assert "The list of documents." in english and "Council documents" in english
+    for shown in (vietnamese, english):
+        assert 'hreflang="vi" href="http://testserver/tai-lieu-hoi-dong/"' in shown
+        assert 'hreflang="en" href="http://testserver/en/tai-lieu-hoi-dong/"' in shown
+    assert client.get("/tai-lieu-hoi-dong").status_code == 301  # the slash added, as before
+    assert client.get("/en/khong-co-trang-nay/").status_code == 404
+
+
+def test_the_sitemap_lists_written_pages_in_both_languages(client, written_page):
+    sitemap = client.get("/sitemap.xml").content.decode()
+
+    assert re.search(r"<loc>https?://[^/]+/tai-lieu-hoi-dong/</loc>", sitemap)
+    assert re.search(r"<loc>https?://[^/]+/en/tai-lieu-hoi-dong/</loc>", sitemap)

@@ -22,8 +22,7 @@ from bench.pages import PAGES
 
 def _server(stack: contextlib.ExitStack, root: Path, prefix: str) -> harness.Server:
     env = harness.bench_env(CACHE_KEY_PREFIX=prefix)
-    harness.ROOT = root  # harness.gunicorn() runs manage.py and gunicorn from ROOT
-    return stack.enter_context(harness.gunicorn(workers=2, env=env))
+    return stack.enter_context(harness.gunicorn(workers=2, env=env, root=root))
 
 
 def _ratio(server: harness.Server, path: str, seconds: int) -> float:

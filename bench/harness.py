@@ -55,8 +55,8 @@ def bench_env(**overrides: str) -> dict[str, str]:
     return env
 
 
-def manage(*args: str, env: dict[str, str]) -> None:
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+def manage(*args: str, env: dict[str, str], root: Path = ROOT) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=root, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
 def ensure_database(env: dict[str, str]) -> None:
@@ -84,12 +84,15 @@ class Server:
 
 
 @contextlib.contextmanager
-def gunicorn(*, workers: int = 2, threads: int = 1, env: dict[str, str] | None = None) -> Iterator[Server]:
-    """A gunicorn serving the site with `workers` processes (of `threads` threads each), stopped on exit."""
+def gunicorn(
+    *, workers: int = 2, threads: int = 1, env: dict[str, str] | None = None, root: Path = ROOT
+) -> Iterator[Server]:
+    """A gunicorn serving the checkout at `root` with `workers` processes (of `threads` threads each),
+    stopped on exit."""
     env = env or bench_env()
     static_root = tempfile.mkdtemp(prefix="bench-static-")
     env = {**env, "STATIC_ROOT": static_root}
-    manage("collectstatic", "--noinput", env=env)
+    manage("collectstatic", "--noinput", env=env, root=root)
     port = free_port()
     process = subprocess.Popen(
         [
@@ -106,7 +109,7 @@ def gunicorn(*, workers: int = 2, threads: int = 1, env: dict[str, str] | None =
             "--log-level",
             "warning",
         ],
-        cwd=ROOT,
+        cwd=root,
         env=env,
         start_new_session=True,
     )

@@ -38,8 +38,6 @@ def submit_feedback(
     A message sent again with the same `form_key` (the same form, sent twice at once or
     one after the other) is not stored or mailed again: the first one is returned.
     """
-    if form_key and (sent := Feedback.objects.filter(form_key=form_key).first()) is not None:
-        return sent
     feedback = Feedback(name=name, email=email, subject=subject, message=message, form_key=form_key)
     if topic:
         kind, pk = topic
@@ -50,8 +48,10 @@ def submit_feedback(
     try:
         with transaction.atomic():
             feedback.save()
-    except IntegrityError:  # the same form, sent at the same moment, was stored first
-        return Feedback.objects.get(form_key=form_key)
+    except IntegrityError:
+        if not form_key:
+            raise
+        return Feedback.objects.get(form_key=form_key)  # the same form, sent before or at the same moment
     from . import tasks  # tasks import this module
 
     transaction.on_commit(lambda: enqueue(tasks.notify_secretariat, feedback.pk))

@@ -203,10 +203,10 @@ def page_path(request: HttpRequest) -> str:
     return getattr(request, "shell_path", None) or request.get_full_path()
 
 
-def key_for(request: HttpRequest, params: tuple[str, ...] = ()) -> tuple:
+def key_for(request: HttpRequest, query: str) -> tuple:
+    """A shell's key; `query` is the page's declared parameters (shell_query)."""
     visitor = "member" if request.user.is_authenticated else "guest"  # see per_visitor(guests_alike=)
     # The host too: absolute links (sharing, Open Graph) are built from it.
-    query = shell_query(request, params)
     return (content_version(), get_language(), visitor, request.get_host(), request.path, query)
 
 
@@ -251,8 +251,8 @@ class ShellCachedMixin:
     shell_cached = True
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        key = key_for(request, self.shell_params)
-        query = key[-1]
+        query = shell_query(request, self.shell_params)
+        key = key_for(request, query)
         request.shell_path = f"{request.path}?{query}" if query else request.path
         if (kept := _kept.current(key)) is not None:
             shell, note = kept[0]

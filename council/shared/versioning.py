@@ -15,6 +15,7 @@ on `StaleFormGuard` alone where a row's versions are not kept (meeting notices).
 """
 
 import datetime
+import functools
 
 from django import forms
 from django.contrib.admin.utils import flatten_fieldsets, unquote
@@ -118,9 +119,12 @@ class VersionTokenForm(forms.ModelForm):
         return cleaned
 
 
-def _translated_originals(model) -> set[str]:
+@functools.cache
+def _translated_originals(model) -> frozenset[str]:
     """A translated field's own column (`title`): it follows `title_vi`, which the form edits."""
-    return {name for name, value in vars(model).items() if isinstance(value, TranslationFieldDescriptor)}
+    return frozenset(
+        name for name, value in vars(model).items() if isinstance(value, TranslationFieldDescriptor)
+    )
 
 
 def _shown(value: str) -> str:

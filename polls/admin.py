@@ -4,7 +4,7 @@ import csv
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -99,12 +99,7 @@ class PollAdmin(ContentAdmin):
     actions = ["close_now", "show_in_sidebar", "export_results_csv"]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(vote_total=Count("votes"))
-            .prefetch_related(counted_choices())
-        )
+        return super().get_queryset(request).with_vote_totals().prefetch_related(counted_choices())
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [

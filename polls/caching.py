@@ -133,7 +133,7 @@ def results_fragment(
 
 def render_results(results: Results) -> str:
     """The results fragment for these counts, in the active language, not cached."""
-    return render_to_string(RESULTS_TEMPLATE, {"results": results})
+    return mark_safe(squeeze(render_to_string(RESULTS_TEMPLATE, {"results": results})))
 
 
 def forget_results(poll_id: int) -> None:
@@ -148,11 +148,19 @@ def forget_results(poll_id: int) -> None:
 # visitor's state (may vote, voted for this choice, must log in), never on
 # who the visitor is beyond that, except for the CSRF token in the voting
 # form. So it is rendered once per state into this process's memory
-# with a marker where the token goes, and each visitor's own token is put in
-# on the way out. The kept text never holds a token.
+# with markers where the results and the token go, and the results of the
+# moment and each visitor's own token are put in on the way out (a vote
+# changes the results, not the rest of the block). The kept text never holds
+# a token.
 
 SIDEBAR_TEMPLATE = "polls/_sidebar_block.html"
 PAGE_TEMPLATE = "polls/_page_block.html"
+BODY_TEMPLATE = "polls/_poll_body.html"  # the block's inside: what a vote's answer replaces
+# Where the results fragment goes in a kept block: secret, so no content can hold it.
+RESULTS_MARKER = f"<!--poll-results-{secrets.token_hex(8)}-->"
+# A vote's answer links back to the page it came from (its "next" field): a longer
+# address is answered but not kept, so forged ones cannot fill the memo with large keys.
+MAX_KEPT_PATH = 300
 # Rendered blocks, kept in this process: the key holds everything they show.
 _blocks = Memo(seconds=3600, max_entries=300)
 
@@ -182,10 +190,34 @@ def page_block(panel, *, request, csrf_token=None) -> str:
     return _block(PAGE_TEMPLATE, panel, request=request, on_its_page=True, csrf_token=csrf_token)
 
 
-def _block(template: str, panel, *, request, on_its_page: bool, csrf_token) -> str:
+def answer_block(panel, *, request, notice: str, notice_level: str, next_url: str) -> str:
+    """The poll block sent back to a vote sent with fetch(): the outcome said above the poll."""
+    return _block(
+        BODY_TEMPLATE,
+        panel,
+        request=request,
+        on_its_page=panel.place == "page",
+        csrf_token=None,
+        here=next_url,
+        notice=(notice, notice_level),
+    )
+
+
+def _block(
+    template: str,
+    panel,
+    *,
+    request,
+    on_its_page: bool,
+    csrf_token,
+    here: str | None = None,
+    notice: tuple[str, str] | None = None,
+) -> str:
     state: tuple = ("none", on_its_page)
+    results = ""
     if panel is not None:
-        results = panel.results_html if panel.shows_results else ""
+        if panel.shows_results:
+            results = str(panel.results_html)
         state = (
             _poll_fingerprint(panel.poll),
             panel.place,
@@ -194,23 +226,32 @@ def _block(template: str, panel, *, request, on_its_page: bool, csrf_token) -> s
             panel.needs_login,
             panel.poll.is_open,
             panel.poll.is_closed,
-            str(results),
+            panel.shows_results,
         )
-    # The page's path as its shell knows it: a parameter no page reads makes no new block.
-    here = shells.page_path(request) if request is not None else ""
-    key = (template, state, here, get_language())
+    if here is None:
+        # The page's path as its shell knows it: a parameter no page reads makes no new block.
+        here = shells.page_path(request) if request is not None else ""
+    key = (template, state, here, get_language(), notice)
     if (kept := _blocks.current(key)) is not None:
         html = kept[0]
     else:
+        notice_text, notice_level = notice or ("", "")
         context = {
             "panel": panel,
             "request": request,
             "on_its_page": on_its_page,
             "next_url": here,
+            "notice": notice_text,
+            "notice_level": notice_level,
             "csrf_token": shells.TOKEN_MARKER,
+            "results_html": mark_safe(RESULTS_MARKER),
         }
-        html = _blocks.keep(squeeze(str(render_to_string(template, context))), key)
+        html = squeeze(str(render_to_string(template, context)))
+        if len(here) <= MAX_KEPT_PATH:
+            _blocks.keep(html, key)
+    # The results go in on the way out: a vote changes them, not the rest of the block.
+    html = html.replace(RESULTS_MARKER, results)
     if shells.TOKEN_MARKER in html and request is not None:
         # The page's own token when it has one: masked once per page, not per form.
         html = html.replace(shells.TOKEN_MARKER, str(csrf_token or get_token(request)))
-    return mark_safe(html)  # our own template's output; the token is letters and digits
+    return mark_safe(html)  # our own templates' output; the token is letters and digits

@@ -17,7 +17,11 @@ other. Other databases (SQLite, the embedded mode) write one transaction at a
 time anyway: there these do nothing.
 """
 
+import functools
+
 from django.db import connection
+
+from council.shared.prepared import Prepared
 
 from .models import VoterLink
 
@@ -41,28 +45,39 @@ def own_poll(poll_id: int) -> None:
 def for_vote(poll_id: int, voter_key: str) -> None:
     """Hold the poll shared, then the voter's key and every key linked to it, until commit.
 
-    One statement (a vote makes many round trips already). The poll comes
-    first, so a vote holding keys never waits for the poll (nor for a close);
-    the keys come in the order of their hashes, so two votes locking the same
-    keys never each hold one the other waits for: no wait goes round in a
-    circle.
+    One statement (a vote makes many round trips already), prepared once per
+    connection (council.shared.prepared). The poll comes first, so a vote
+    holding keys never waits for the poll (nor for a close); the keys come in
+    the order of their hashes, so two votes locking the same keys never each
+    hold one the other waits for: no wait goes round in a circle.
     """
     if not _on_postgresql():
         return
     user_id = int(voter_key.removeprefix("user:")) if voter_key.startswith("user:") else None
+    _vote_locks(connection.alias).fetchall(
+        poll_space=POLL_SPACE,
+        poll=poll_id % INT4,
+        voter_space=VOTER_SPACE,
+        voter_key=voter_key,
+        user_id=user_id,
+    )
+
+
+@functools.cache
+def _vote_locks(alias: str) -> Prepared:
     links = VoterLink._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            WITH poll AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared(%s, %s))
-            SELECT pg_advisory_xact_lock(%s, hash) FROM poll, (
-                SELECT DISTINCT hashtext(key) AS hash FROM (
-                    SELECT %s::text AS key
-                    UNION ALL SELECT 'user:' || user_id FROM {links} WHERE guest_key = %s
-                    UNION ALL SELECT guest_key FROM {links} WHERE user_id = %s
-                ) AS keys
-                ORDER BY hash
-            ) AS ordered
-            """,
-            [POLL_SPACE, poll_id % INT4, VOTER_SPACE, voter_key, voter_key, user_id],
-        )
+    return Prepared.raw(
+        f"""
+        WITH poll AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared(%(poll_space)s::int, %(poll)s::int))
+        SELECT pg_advisory_xact_lock(%(voter_space)s::int, hash) FROM poll, (
+            SELECT DISTINCT hashtext(key) AS hash FROM (
+                SELECT %(voter_key)s::text AS key
+                UNION ALL SELECT 'user:' || user_id FROM {links} WHERE guest_key = %(voter_key)s
+                UNION ALL SELECT guest_key FROM {links} WHERE user_id = %(user_id)s
+            ) AS keys
+            ORDER BY hash
+        ) AS ordered
+        """,
+        {"poll_space": int, "poll": int, "voter_space": int, "voter_key": str, "user_id": int},
+        alias=alias,
+    )

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from django.db import connection
+
+from council.shared.prepared import Prepared
 
 from .models import Choice
 
@@ -47,12 +52,17 @@ class Results:
     @classmethod
     def from_choices(cls, choices: Iterable[Choice]) -> Results:
         """Results from choices annotated by `Choice.objects.with_vote_counts()`."""
-        choices = list(choices)
-        counts = [choice.vote_count for choice in choices]
+        return cls.from_counts((choice.pk, choice.text, choice.vote_count) for choice in choices)
+
+    @classmethod
+    def from_counts(cls, counted: Iterable[tuple[int, str, int]]) -> Results:
+        """Results from (choice id, text, votes), in the order the choices are shown."""
+        counted = list(counted)
+        counts = [votes for _, _, votes in counted]
         percents = largest_remainder(counts)
         rows = tuple(
-            Row(choice_id=choice.pk, text=choice.text, votes=count, percent=percent)
-            for choice, count, percent in zip(choices, counts, percents, strict=True)
+            Row(choice_id=pk, text=text, votes=votes, percent=percent)
+            for (pk, text, votes), percent in zip(counted, percents, strict=True)
         )
         return cls(rows=rows, total=sum(counts))
 
@@ -67,5 +77,22 @@ class Results:
 
 
 def count_results(poll_id: int) -> Results:
-    """A poll's results from the database, in one aggregate query."""
-    return Results.from_choices(Choice.objects.filter(poll_id=poll_id).with_vote_counts())
+    """A poll's results from the database, in one aggregate query.
+
+    Compiled once (council.shared.prepared): the answer to every vote counts afresh.
+    """
+    return Results.from_counts(_count_statement(connection.alias).fetchall(poll=poll_id))
+
+
+_POLL = -7_000_001  # the poll's stand-in while the count is compiled
+
+
+@functools.cache
+def _count_statement(alias: str) -> Prepared:
+    counted = (
+        Choice.objects.using(alias)
+        .filter(poll_id=_POLL)
+        .with_vote_counts()
+        .values_list("pk", "text", "vote_count")
+    )
+    return Prepared.of(counted, {"poll": _POLL})

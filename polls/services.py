@@ -16,16 +16,19 @@ one commit at a time, about 300 votes a second per poll on this machine.
 
 from __future__ import annotations
 
+import functools
 from functools import partial
 
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db import connection, connections, transaction
+from django.db.models import CharField, Exists, IntegerField, OuterRef, Q, Value
 from django.db.models.functions import Least, Now
 from django.utils.translation import gettext_lazy as _
 
+from council.shared.prepared import Prepared
+
 from . import caching, locks
 from .models import Choice, Poll, Vote, VoterLink
-from .voters import member_key
+from .voters import member_key, member_key_for
 
 
 class VoteRefused(Exception):
@@ -53,12 +56,11 @@ class MembersOnly(VoteRefused):
 def cast_vote(*, choice: Choice, voter_key: str, user=None) -> Vote:
     """Record one vote for `choice` by the voter `voter_key` ("user:<id>" or "guest:<token>").
 
-    Side effects: inserts one Vote (a single INSERT in a transaction of its
-    own, or a savepoint; the unique constraint polls_vote_unique_voter decides
-    who was first; a vote under a key linked to this one, see VoterLink,
-    counts as this voter's) and, on commit, gives the poll's results a new
-    cache version. Not idempotent by design:
-    the second call for the same poll and voter raises AlreadyVoted.
+    Side effects: inserts one Vote, in a transaction of its own or a savepoint
+    of the caller's, and on commit gives the poll's results a new cache
+    version. A vote under a key linked to this one (see VoterLink) counts as
+    this voter's. Not idempotent by design: the second call for the same poll
+    and voter raises AlreadyVoted.
 
     Raises PollNotYetOpen, PollClosed, MembersOnly (a members-only poll and no
     logged-in `user`) or AlreadyVoted, all subclasses of VoteRefused. Holds
@@ -67,41 +69,98 @@ def cast_vote(*, choice: Choice, voter_key: str, user=None) -> Vote:
     """
     if user is not None and voter_key != member_key(user):
         raise ValueError(f"a member votes as {member_key(user)!r}, not {voter_key!r}")
-    try:
-        return _record_vote(choice=choice, voter_key=voter_key, user=user)
-    except IntegrityError:
-        # Only the unique voter constraint means "already voted"; anything else is a bug.
-        if Vote.objects.filter(poll_id=choice.poll_id, voter_key=voter_key).exists():
-            raise AlreadyVoted from None
-        raise
-
-
-def _record_vote(*, choice: Choice, voter_key: str, user) -> Vote:
     # Its own transaction, or a savepoint in the caller's: a refused vote
     # leaves the caller's transaction usable.
     with transaction.atomic():
         locks.for_vote(choice.poll_id, voter_key)
-        # Read after the locks, in a statement of its own: the latest committed
-        # closes_at, the database's time now (not when we began to wait), and
-        # a vote by the same voter under another key (a member's browser, a
-        # browser's member), which cannot slip in: that key is locked too.
-        poll = Poll.objects.annotate(
-            db_now=Now(),
-            voted_under_another_key=Exists(
-                Vote.objects.filter(poll=OuterRef("pk")).under_linked_keys(voter_key)
-            ),
-        ).get(pk=choice.poll_id)
-        if poll.db_now < poll.opens_at:
-            raise PollNotYetOpen
-        if poll.closes_at is not None and poll.closes_at <= poll.db_now:
-            raise PollClosed
-        if poll.members_only and user is None:
-            raise MembersOnly
-        if poll.voted_under_another_key:
-            raise AlreadyVoted
-        vote = Vote.objects.create(poll=poll, choice=choice, voter_key=voter_key, user=user)
-        transaction.on_commit(partial(caching.forget_results, poll.pk))
+        vote = _insert_if_allowed(choice=choice, voter_key=voter_key, user=user)
+        if vote is None:
+            raise _refusal(poll_id=choice.poll_id, voter_key=voter_key, user=user)
+        transaction.on_commit(partial(caching.forget_results, choice.poll_id))
     return vote
+
+
+# The vote's columns, in the order of Vote's fields (what Model.from_db expects).
+_VOTE_COLUMNS = ("poll_id", "choice_id", "voter_key", "user_id")
+# Stand-ins for a vote's values while its statement is compiled (council.shared.prepared).
+_POLL, _CHOICE, _USER = -7_000_001, -7_000_002, -7_000_003
+_GUEST_KEY = "guest:\x00stand-in\x00"
+
+
+def _insert_if_allowed(*, choice: Choice, voter_key: str, user) -> Vote | None:
+    """Insert the vote if the poll takes it now; the Vote, or None if it was not inserted.
+
+    One statement, run after the locks (so it reads the latest committed
+    poll, and the database's time now, not when the vote began to wait):
+    INSERT … SELECT from the poll when it is open, the voter may vote in it
+    and has not voted under a linked key; ON CONFLICT DO NOTHING when they
+    have under this very key (the unique constraint polls_vote_unique_voter).
+    The vote's created_at is the column's default: that statement's time.
+    """
+    user_id = user.pk if user is not None else None
+    statement = _vote_statement(connection.alias, member=user is not None)
+    row = statement.fetchone(poll=choice.poll_id, choice=choice.pk, voter_key=voter_key, user=user_id)
+    if row is None:
+        return None
+    # The row as inserted; created_at, the database's, is read only if asked for.
+    vote = Vote.from_db(
+        connection.alias, ["id", *_VOTE_COLUMNS], [row[0], choice.poll_id, choice.pk, voter_key, user_id]
+    )
+    vote.choice = choice
+    return vote
+
+
+@functools.cache
+def _vote_statement(alias: str, *, member: bool) -> Prepared:
+    """The vote's INSERT … SELECT for a member's or a guest's vote, compiled once (the site's hottest write).
+
+    The conditions are the ORM's own (PollQuerySet.open, under_linked_keys,
+    the audience); an INSERT from a SELECT is what the ORM cannot write.
+    """
+    voter_key = member_key_for(_USER) if member else _GUEST_KEY
+    allowed = (
+        Poll.objects.using(alias)
+        .open(now=Now())
+        .filter(pk=_POLL)
+        .exclude(Exists(Vote.objects.filter(poll=OuterRef("pk")).under_linked_keys(voter_key)))
+        .order_by()
+    )
+    if not member:
+        allowed = allowed.exclude(audience=Poll.Audience.MEMBERS)
+    allowed = allowed.values_list(
+        "pk",
+        Value(_CHOICE, output_field=IntegerField()),
+        Value(voter_key, output_field=CharField()),
+        Value(_USER if member else None, output_field=IntegerField()),
+    )
+    stand_ins = {"poll": _POLL, "choice": _CHOICE, "voter_key": voter_key}
+    if member:
+        stand_ins["user"] = _USER
+    quote = connections[alias].ops.quote_name
+    columns = ", ".join(quote(Vote._meta.get_field(name).column) for name in _VOTE_COLUMNS)
+    return Prepared.of(
+        allowed,
+        stand_ins,
+        before=f"INSERT INTO {quote(Vote._meta.db_table)} ({columns}) ",
+        after=f" ON CONFLICT DO NOTHING RETURNING {quote(Vote._meta.pk.column)}",
+    )
+
+
+def _refusal(*, poll_id: int, voter_key: str, user) -> VoteRefused:
+    """Why the poll did not take the vote (under the same locks: nothing has changed since)."""
+    poll = Poll.objects.annotate(
+        db_now=Now(),
+        voted=Exists(Vote.objects.filter(poll=OuterRef("pk")).of_voter(voter_key)),
+    ).get(pk=poll_id)
+    if poll.db_now < poll.opens_at:
+        return PollNotYetOpen()
+    if poll.closes_at is not None and poll.closes_at <= poll.db_now:
+        return PollClosed()
+    if poll.members_only and user is None:
+        return MembersOnly()
+    if poll.voted:
+        return AlreadyVoted()
+    return VoteRefused()
 
 
 def link_guest_voter(*, user, guest_keys: set[str]) -> None:

@@ -5,10 +5,8 @@ JSON (static/js/poll.js does), answers with the re-rendered poll block instead.
 """
 
 from django.contrib import messages
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -44,7 +42,7 @@ class PollListView(ShellCachedMixin, ListView):
     shell_params = ("page",)
 
     def get_queryset(self):
-        return Poll.objects.closed().annotate(vote_total=Count("votes")).order_by("-closes_at", "-pk")
+        return Poll.objects.closed().with_vote_totals().order_by("-closes_at", "-pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -116,15 +114,12 @@ def _answer(
         voted_for=voted_for,
         count_afresh=status == 200,  # a vote just counted; a refusal changes no result
     )
-    html = render_to_string(
-        "polls/_poll_body.html",
-        {
-            "panel": panel,
-            "notice": message,
-            "notice_level": messages.DEFAULT_TAGS[level],
-            "next_url": _next_url(request, poll),
-        },
+    html = caching.answer_block(
+        panel,
         request=request,
+        notice=message,
+        notice_level=messages.DEFAULT_TAGS[level],
+        next_url=_next_url(request, poll),
     )
     payload = {"ok": status == 200, "message": message, "html": html, "poll": panel.as_json()}
     return JsonResponse(payload, status=status)

@@ -33,7 +33,11 @@ CSRF_SECRET_PATTERN = re.compile(r"[A-Za-z0-9]{32}")
 
 
 def member_key(user) -> str:
-    return f"user:{user.pk}"
+    return member_key_for(user.pk)
+
+
+def member_key_for(user_id: int) -> str:
+    return f"user:{user_id}"
 
 
 def guest_key(token: str) -> str:

@@ -28,6 +28,7 @@ import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import connections
 from django.db.backends.signals import connection_created
@@ -94,8 +95,7 @@ class Prepared:
         if database.vendor != "postgresql":
             cursor.execute(self.sql, self.params(values))
             return
-        names = self._names()
-        statement = self._statement_name()
+        names, statement = self._names, self._statement_name
         prepared = database.__dict__.setdefault(_PREPARED_HERE, set())
         if statement not in prepared:
             cursor.execute(self._prepare_sql(database, statement))
@@ -103,16 +103,19 @@ class Prepared:
         arguments = ", ".join(["%s"] * len(names))
         cursor.execute(f"EXECUTE {statement} ({arguments})", [values[name] for name in names])
 
+    # Worked out once per statement, not per run (a frozen dataclass still has a __dict__).
+    @cached_property
     def _names(self) -> list[str]:
         """The stand-ins in the order of their first place: $1, $2, … of the prepared statement."""
         return list(dict.fromkeys(slot.name for slot in self.slots if isinstance(slot, _Slot)))
 
+    @cached_property
     def _statement_name(self) -> str:
         return "council_" + hashlib.sha256(repr((self.sql, self.slots)).encode()).hexdigest()[:20]
 
     def _prepare_sql(self, database, statement: str) -> str:
         """PREPARE with each stand-in as $n and each constant written into the text."""
-        numbers = {name: n for n, name in enumerate(self._names(), start=1)}
+        numbers = {name: n for n, name in enumerate(self._names, start=1)}
         slots = iter(self.slots)
 
         def fill(match: re.Match) -> str:

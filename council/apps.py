@@ -8,8 +8,11 @@ class CouncilConfig(AppConfig):
     verbose_name = _("Trang và tin tức")
 
     def ready(self) -> None:
-        from .shared import permissions, shells, translated
+        from .shared import csrf_strings, permissions, shells, translated
         from .shared.changes import rows_changed
+
+        # Django's CSRF tokens, drawn in one call to the system's generator (see the module).
+        csrf_strings.install()
 
         # After every migrate, once all apps' permissions exist (this app is
         # installed last), keep the secretariat group's permissions complete.

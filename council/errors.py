@@ -12,11 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 
 from .shared import breaker
-
-
-def wants_json(request: HttpRequest) -> bool:
-    """A request that asked for JSON (the poll's fetch() does) gets its errors as JSON."""
-    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+from .shared.negotiation import wants_json
 
 
 def _json_error(status: int, message: str) -> JsonResponse:

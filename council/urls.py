@@ -39,9 +39,11 @@ urlpatterns += i18n_patterns(
     path("kha-nang-tiep-can/", views.AccessibilityView.as_view(), name="accessibility"),
     path("tin-tuc/", include("council.news_urls")),
     path("thanh-vien/", include("members.urls")),
-    path("", include("meetings.urls")),
     path("binh-chon/", include("polls.urls")),
     path("tai-khoan/", include("members.account_urls")),
+    # After the prefixed includes: this one has no prefix of its own, so every address
+    # placed below it would first be tried against each of its patterns.
+    path("", include("meetings.urls")),
     # Last: any other address is a page the secretariat may have written, in either language.
     re_path(r"^(?P<url>(?:[\w-]+/)+)$", views.FlatPageView.as_view(), name="flatpage"),
     prefix_default_language=False,

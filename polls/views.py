@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
+from council.shared.negotiation import wants_json
 from council.shared.shells import ShellCachedMixin
 
 from . import caching, throttle
@@ -23,10 +24,6 @@ from .services import AlreadyVoted, VoteRefused, cast_vote
 from .voters import Voter
 
 PLACES = {"sidebar", "page"}
-
-
-def wants_json(request: HttpRequest) -> bool:
-    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
 
 
 class PollListView(ShellCachedMixin, ListView):

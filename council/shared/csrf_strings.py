@@ -41,13 +41,15 @@ _CHARACTER_OF_BYTE = bytes(ord(ALPHABET[byte % len(ALPHABET)]) for byte in range
 _DROPPED = bytes(range(_ACCEPTED_BELOW, 256))
 # Enough bytes that a draw almost never falls short (it would take 17 of 48 bytes dropped).
 _DRAW = LENGTH + 16
+# The system's generator, named here so that tests can stand in for it without touching `secrets`.
+_random_bytes = secrets.token_bytes
 _POSITION = {character: position for position, character in enumerate(ALPHABET)}
 
 
 def random_csrf_string() -> str:
     """LENGTH random characters of ALPHABET, uniformly, from the operating system's generator."""
     while True:
-        drawn = secrets.token_bytes(_DRAW).translate(_CHARACTER_OF_BYTE, _DROPPED)
+        drawn = _random_bytes(_DRAW).translate(_CHARACTER_OF_BYTE, _DROPPED)
         if len(drawn) >= LENGTH:
             return drawn[:LENGTH].decode("ascii")
 

@@ -91,25 +91,32 @@ def squeeze(html: str) -> str:
     return _INDENTATION.sub("\n", html)
 
 
-def carve(page: str) -> tuple[str, ...]:
+def carve(page: str) -> tuple[bytes | str, ...]:
     """A page rendered for its shell, cut into text and slots: text, slot, text, ..., text.
 
     A slot (at the odd places) is a hole's template name or a marker. The
     text is squeezed first: the templates are indented for people, and every
-    request would otherwise send that whitespace again.
+    request would otherwise send that whitespace again. It is kept encoded
+    (UTF-8), as it is sent: a request encodes only what it puts in the slots,
+    not the whole page again (some 15 microseconds for a meeting's 20 kB).
     """
     page = squeeze(page)
-    pieces: list[str] = []
+    pieces: list[bytes | str] = []
     last = 0
     for match in _SLOT.finditer(page):
-        pieces += [page[last : match.start()], match.group(1) or match.group(0)]
+        pieces += [page[last : match.start()].encode(), match.group(1) or match.group(0)]
         last = match.end()
-    pieces.append(page[last:])
+    pieces.append(page[last:].encode())
     return tuple(pieces)
 
 
-def fill(shell: tuple[str, ...], request: HttpRequest) -> str:
-    """The page for this request: its holes rendered, its token and nonce put in."""
+def as_text(shell: tuple[bytes | str, ...]) -> str:
+    """A kept shell as one string, its slots as they stand (for tests and debugging)."""
+    return "".join(piece.decode() if isinstance(piece, bytes) else piece for piece in shell)
+
+
+def fill(shell: tuple[bytes | str, ...], request: HttpRequest) -> bytes:
+    """The page for this request, encoded: its holes rendered, its token and nonce put in."""
     page = list(shell)
     slots = range(1, len(page), 2)
     token = get_token(request) if TOKEN_MARKER in shell else None  # masked once for all the page's forms
@@ -117,17 +124,17 @@ def fill(shell: tuple[str, ...], request: HttpRequest) -> str:
     holes = []
     for index in slots:
         if page[index] == TOKEN_MARKER:
-            page[index] = token
+            page[index] = token.encode()
         elif page[index] == _NONCE:
-            page[index] = nonce
+            page[index] = nonce.encode()
         else:
             holes.append((index, get_template(page[index]).template))
     if holes:
         context = _visitor_context(request, token)
         for index, template in holes:
             with context.push():
-                page[index] = template.render(context)
-    return "".join(page)
+                page[index] = template.render(context).encode()
+    return b"".join(page)
 
 
 def _visitor_context(request: HttpRequest, token: str | None) -> Context:

@@ -157,7 +157,7 @@ def test_every_shell_cached_page_keeps_each_visitor_to_themself(client, strict_h
                     html = page.content.decode()
                     leaked = {s for other, says in own.items() if other != name for s in says if s in html}
                     assert leaked == set(), f"{url} for {name} shows {leaked}"
-            kept = ["".join(shell) for _until, (shell, _note) in shells._kept._entries.values()]
+            kept = [shells.as_text(shell) for _until, (shell, _note) in shells._kept._entries.values()]
             everyone = set().union(*own.values())
             assert {s for s in everyone for shell in kept if s in shell} == set(), url
     assert unchecked == [], f"no page found for {unchecked}: give the demo content one"

@@ -27,7 +27,7 @@ def script_nonces(html: str) -> set[str]:
 
 def stored_shells() -> list[str]:
     """The text of every kept shell (holes and markers included)."""
-    return ["".join(shell) for _until, (shell, _note) in shells._kept._entries.values()]
+    return [shells.as_text(shell) for _until, (shell, _note) in shells._kept._entries.values()]
 
 
 def test_each_visitor_gets_their_own_token_and_nonce_in_the_same_page(client, django_assert_num_queries):

@@ -19,21 +19,25 @@ one. Reading both keys is one round trip (get_many).
 
 import functools
 import hashlib
+import re
 import secrets
 from collections.abc import Callable
+from types import SimpleNamespace
 
 from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.template.loader import get_template, render_to_string
+from django.utils.formats import localize
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 
 from council.shared import shells
 from council.shared.held import Memo
 from council.shared.shells import squeeze
 
 from .models import Choice, Poll
-from .results import Results
+from .results import Results, Row
 
 FEATURED_KEY = "polls:featured:{version}"
 FEATURED_TIMEOUT = 600
@@ -131,9 +135,65 @@ def results_fragment(
     return _held_results.keep(html, held_key)
 
 
+# --- The results fragment's shape, rendered once per poll's choices ---------------
+# A vote changes only the numbers in the fragment, and every vote's answer shows
+# fresh ones: rendering the template for each (some 0.2 ms, a tenth of a vote's
+# CPU) is done once per choices and language instead, with stand-ins where the
+# numbers go, and the numbers of the moment are put in their places.
+
+# Letters and digits only, so escaping leaves a stand-in as it is; secret, so no
+# choice's text can hold one.
+_NUMBER_PREFIX = f"pollnumber{secrets.token_hex(8)}"
+_NUMBER_SLOT = re.compile(rf"{_NUMBER_PREFIX}-(\w+)-(\d*)-")
+_results_shapes = Memo(seconds=3600, max_entries=200)
+
+
 def render_results(results: Results) -> str:
-    """The results fragment for these counts, in the active language, not cached."""
-    return mark_safe(squeeze(render_to_string(RESULTS_TEMPLATE, {"results": results})))
+    """The results fragment for these counts, in the active language (its shape kept, not its numbers)."""
+    language = get_language()
+    key = (language, tuple((row.choice_id, row.text) for row in results.rows))
+    if (kept := _results_shapes.current(key)) is not None:
+        shape = kept[0]
+    else:
+        shape = _results_shapes.keep(_render_shape(results.rows), key)
+    pieces = list(shape)
+    for index in range(1, len(pieces), 2):
+        pieces[index] = _number(results, *pieces[index])
+    return mark_safe("".join(pieces))
+
+
+def _slot(name: str, row: int | str = "") -> str:
+    return f"{_NUMBER_PREFIX}-{name}-{row}-"
+
+
+def _render_shape(rows: tuple[Row, ...]) -> tuple[str | tuple[str, int | None], ...]:
+    """The template rendered with stand-ins for the numbers, cut into text, (number, row), text, ..."""
+    stand_in = SimpleNamespace(
+        rows=[
+            SimpleNamespace(text=row.text, votes_label=_slot("votes", i), percent=_slot("percent", i))
+            for i, row in enumerate(rows)
+        ],
+        total=_slot("total"),
+    )
+    html = squeeze(render_to_string(RESULTS_TEMPLATE, {"results": stand_in}))
+    pieces: list = []
+    last = 0
+    for match in _NUMBER_SLOT.finditer(html):
+        name, row = match.groups()
+        pieces += [html[last : match.start()], (name, int(row) if row else None)]
+        last = match.end()
+    pieces.append(html[last:])
+    return tuple(pieces)
+
+
+def _number(results: Results, name: str, row: int | None) -> str:
+    """A stand-in's text: what the template said of these numbers before it was cut."""
+    if name == "total":
+        return localize(results.total)
+    if name == "percent":
+        return str(results.rows[row].percent)
+    votes = results.rows[row].votes
+    return escape(ngettext("%(counter)s phiếu", "%(counter)s phiếu", votes) % {"counter": localize(votes)})
 
 
 def forget_results(poll_id: int) -> None:

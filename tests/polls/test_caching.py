@@ -61,3 +61,48 @@ def test_results_fragment_is_kept_per_language():
 
     # Counted again for English: its own fragment, in English.
     assert "Total votes: 2" in english
+
+
+def _rows(counts, texts=None):
+    texts = texts or [f"Lựa chọn {i}" for i in range(len(counts))]
+    return Results.from_counts(
+        (i + 1, text, votes) for i, (text, votes) in enumerate(zip(texts, counts, strict=True))
+    )
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_results_rendered_from_a_kept_shape_say_every_number_of_these_counts(language):
+    # Counts of every size, texts with markup: whatever the shape was first rendered
+    # with, each rendering carries its own numbers, in their places, and nothing else.
+    word = {"vi": ("phiếu", "phiếu"), "en": ("vote", "votes")}[language]
+    texts = ["<b>Có</b> & không", 'Không "rõ"', "Khác"]
+    with translation.override(language):
+        for counts in [(0, 0, 0), (1, 0, 0), (7, 4, 5), (1024, 1003, 973), (1, 1, 1)]:
+            results = _rows(counts, texts)
+            html = caching.render_results(results)
+
+            assert "pollnumber" not in html
+            assert "&lt;b&gt;Có&lt;/b&gt; &amp; không" in html
+            assert "<b>" not in html
+            for row in results.rows:
+                label = f"{row.votes} {word[0] if row.votes == 1 else word[1]} ({row.percent} %)"
+                assert label in html
+                assert f'aria-valuenow="{row.percent}"' in html
+            assert [f"poll-w-{row.percent}" for row in results.rows] == [
+                part.split('"')[0] for part in html.split("progress-bar ")[1:]
+            ]
+            assert html.rstrip().endswith(f": {results.total}</p>")
+
+
+def test_the_results_shape_is_rendered_once_per_choices_and_language(monkeypatch):
+    rendered = []
+    real = caching._render_shape
+    monkeypatch.setattr(caching, "_render_shape", lambda rows: rendered.append(rows) or real(rows))
+
+    for total in range(5):
+        caching.render_results(_rows([total, 1]))
+    caching.render_results(_rows([1, 1], ["Có", "Lựa chọn đã sửa"]))  # a choice's text edited
+    with translation.override("en"):
+        caching.render_results(_rows([3, 1]))
+
+    assert len(rendered) == 3
